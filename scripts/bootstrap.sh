@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian packages redis-ops needs (only the missing ones) and builds it.
+# usage: scripts/bootstrap.sh [BUILD_DIR] [extra cmake args…]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(g++ cmake make pkg-config libhiredis-dev libcli11-dev libfmt-dev doctest-dev
+          nlohmann-json3-dev libssl-dev redis-server redis-tools python3 python3-redis openssl)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "bootstrap: installing ${missing[*]}" >&2
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+build=${1:-build}
+shift || true
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
+cmake --build "$build" -j"$(nproc)"

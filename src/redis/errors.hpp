@@ -1,0 +1,54 @@
+// The error taxonomy. src/ throws these; only cmd/main.cpp maps them to exit codes:
+// UsageError -> 2, ConnectionError (and subclasses) -> 3, ReplyError -> 4.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace redisops {
+
+struct Error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+/// Bad flags, values or input: exit 2.
+struct UsageError : Error {
+    using Error::Error;
+};
+
+/// Redis could not be reached or the conversation broke: exit 3.
+struct ConnectionError : Error {
+    using Error::Error;
+};
+struct TimeoutError : ConnectionError {
+    using ConnectionError::ConnectionError;
+};
+struct ClosedError : ConnectionError {
+    using ConnectionError::ConnectionError;
+};
+/// The bytes on the wire were not RESP.
+struct ProtocolError : ConnectionError {
+    using ConnectionError::ConnectionError;
+};
+
+/// Redis answered with an error reply (or with a reply of the wrong shape): exit 4.
+struct ReplyError : Error {
+    explicit ReplyError(std::string message) : Error(message), message_(std::move(message)) {}
+    /// The leading upper-case word of the error, e.g. "NOSCRIPT", "WRONGTYPE", "MOVED".
+    std::string_view code() const {
+        std::string_view m = message_;
+        return m.substr(0, m.find(' '));
+    }
+    const std::string& server_message() const { return message_; }
+
+private:
+    std::string message_;
+};
+
+/// A reply of a type the caller did not expect; names both.
+struct ReplyTypeError : ReplyError {
+    using ReplyError::ReplyError;
+};
+
+}  // namespace redisops

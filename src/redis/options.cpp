@@ -1,0 +1,175 @@
+#include "redis/options.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+
+#include "redis/errors.hpp"
+
+namespace redisops {
+namespace {
+
+int parse_port(std::string_view text, std::string_view what) {
+    int port = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
+    if (text.empty() || ec != std::errc() || p != text.data() + text.size() || port < 1 ||
+        port > 65535) {
+        throw UsageError(fmt::format("{}: invalid port '{}' (expected 1-65535)", what, text));
+    }
+    return port;
+}
+
+int parse_db(std::string_view text, std::string_view what) {
+    int db = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), db);
+    if (text.empty() || ec != std::errc() || p != text.data() + text.size() || db < 0) {
+        throw UsageError(fmt::format("{}: invalid database number '{}'", what, text));
+    }
+    return db;
+}
+
+std::string percent_decode(std::string_view in, std::string_view what) {
+    std::string out;
+    out.reserve(in.size());
+    for (size_t i = 0; i < in.size(); ++i) {
+        if (in[i] != '%') {
+            out += in[i];
+            continue;
+        }
+        unsigned value = 0;
+        if (i + 2 >= in.size()) {
+            throw UsageError(fmt::format("{}: truncated percent-escape in URL", what));
+        }
+        auto [p, ec] = std::from_chars(in.data() + i + 1, in.data() + i + 3, value, 16);
+        if (ec != std::errc() || p != in.data() + i + 3) {
+            throw UsageError(fmt::format("{}: invalid percent-escape in URL", what));
+        }
+        out += static_cast<char>(value);
+        i += 2;
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string ServerAddress::display() const {
+    if (is_unix()) return unix_path;
+    if (host.find(':') != std::string::npos) return fmt::format("[{}]:{}", host, port);
+    return fmt::format("{}:{}", host, port);
+}
+
+ServerAddress parse_host_port(std::string_view text, std::string_view what) {
+    ServerAddress addr;
+    std::string_view host = text;
+    std::string_view port;
+    if (!text.empty() && text.front() == '[') {
+        auto close = text.find(']');
+        if (close == std::string_view::npos) {
+            throw UsageError(fmt::format("{}: unterminated '[' in address '{}'", what, text));
+        }
+        host = text.substr(1, close - 1);
+        std::string_view rest = text.substr(close + 1);
+        if (!rest.empty()) {
+            if (rest.front() != ':') {
+                throw UsageError(fmt::format("{}: invalid address '{}'", what, text));
+            }
+            port = rest.substr(1);
+            if (port.empty()) throw UsageError(fmt::format("{}: empty port in '{}'", what, text));
+        }
+    } else if (auto colon = text.rfind(':'); colon != std::string_view::npos) {
+        if (text.find(':') != colon) {
+            throw UsageError(
+                fmt::format("{}: IPv6 addresses need brackets, as in [::1]:6379: '{}'", what, text));
+        }
+        host = text.substr(0, colon);
+        port = text.substr(colon + 1);
+        if (port.empty()) throw UsageError(fmt::format("{}: empty port in '{}'", what, text));
+    }
+    if (host.empty()) throw UsageError(fmt::format("{}: empty host in '{}'", what, text));
+    addr.host = std::string(host);
+    if (!port.empty()) addr.port = parse_port(port, what);
+    return addr;
+}
+
+std::string ConnectionOptions::redacted() const {
+    std::string auth;
+    if (!user.empty() || password) {
+        auth = user;
+        if (password) auth += ":***";
+        auth += "@";
+    }
+    if (address.is_unix()) {
+        return fmt::format("unix://{}{}{}", auth, address.unix_path,
+                           db ? fmt::format("?db={}", db) : "");
+    }
+    return fmt::format("{}://{}{}{}", tls.enabled ? "rediss" : "redis", auth, address.display(),
+                       db ? fmt::format("/{}", db) : "");
+}
+
+ConnectionOptions parse_url(std::string_view url) {
+    constexpr std::string_view what = "--url";
+    ConnectionOptions opts;
+    auto scheme_end = url.find("://");
+    if (scheme_end == std::string_view::npos) {
+        throw UsageError(
+            "--url: expected redis://, rediss:// or unix:// (e.g. redis://localhost:6379/0)");
+    }
+    std::string_view scheme = url.substr(0, scheme_end);
+    std::string_view rest = url.substr(scheme_end + 3);
+
+    if (scheme != "redis" && scheme != "rediss" && scheme != "unix") {
+        throw UsageError(fmt::format(
+            "--url: unsupported scheme '{}' (expected redis, rediss or unix)", scheme));
+    }
+    opts.tls.enabled = scheme == "rediss";
+
+    // Userinfo: the last '@' before the path, so passwords may hold '@' when escaped or not.
+    std::string_view authority = rest;
+    if (scheme != "unix") authority = rest.substr(0, rest.find('/'));
+    if (auto at = authority.rfind('@'); at != std::string_view::npos) {
+        std::string_view userinfo = authority.substr(0, at);
+        rest.remove_prefix(at + 1);
+        auto colon = userinfo.find(':');
+        opts.user = percent_decode(userinfo.substr(0, colon), what);
+        if (colon != std::string_view::npos) {
+            opts.password = percent_decode(userinfo.substr(colon + 1), what);
+        }
+    }
+
+    if (scheme == "unix") {
+        std::string_view path = rest;
+        std::string_view query;
+        if (auto q = rest.find('?'); q != std::string_view::npos) {
+            path = rest.substr(0, q);
+            query = rest.substr(q + 1);
+        }
+        if (path.empty() || path.front() != '/') {
+            throw UsageError("--url: unix:// needs an absolute socket path, as in unix:///run/redis.sock");
+        }
+        opts.address.unix_path = std::string(path);
+        while (!query.empty()) {
+            std::string_view param = query.substr(0, query.find('&'));
+            query.remove_prefix(std::min(query.size(), param.size() + 1));
+            if (param.starts_with("db=")) {
+                opts.db = parse_db(param.substr(3), what);
+            } else {
+                throw UsageError(fmt::format("--url: unknown parameter '{}' (only db=N)", param));
+            }
+        }
+        return opts;
+    }
+
+    std::string_view hostport = rest.substr(0, rest.find('/'));
+    std::string_view path;
+    if (auto slash = rest.find('/'); slash != std::string_view::npos) path = rest.substr(slash + 1);
+    if (auto q = path.find('?'); q != std::string_view::npos) path = path.substr(0, q);
+    if (hostport.empty()) {
+        opts.address.host = "127.0.0.1";
+    } else {
+        opts.address = parse_host_port(hostport, what);
+    }
+    if (!path.empty()) opts.db = parse_db(path, what);
+    return opts;
+}
+
+}  // namespace redisops
