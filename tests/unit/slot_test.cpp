@@ -1,0 +1,21 @@
+#include <doctest/doctest.h>
+
+#include "redis/slot.hpp"
+
+using namespace redisops;
+
+TEST_CASE("hash slots match Redis Cluster's CRC16") {
+    CHECK(hash_slot("123456789") == 0x31C3 % 16384);  // the spec's test vector
+    CHECK(hash_slot("foo") == 12182);                 // CLUSTER KEYSLOT foo
+    CHECK(hash_slot("{user1000}.following") == hash_slot("{user1000}.followers"));
+    CHECK(hash_slot("foo{}{bar}") == hash_slot("foo{}{bar}"));
+    CHECK(hash_tag("foo{}{bar}") == "foo{}{bar}");  // empty first tag: whole key
+    CHECK(hash_tag("foo{{bar}}zap") == "{bar");
+}
+
+TEST_CASE("companion keys stay in their key's slot") {
+    CHECK(same_slot_key("lock:job", ":fence") == "{lock:job}:fence");
+    CHECK(hash_slot(same_slot_key("lock:job", ":fence")) == hash_slot("lock:job"));
+    CHECK(same_slot_key("user:{42}:x", ":meta") == "user:{42}:x:meta");
+    CHECK(hash_slot(same_slot_key("user:{42}:x", ":meta")) == hash_slot("user:{42}:x"));
+}
