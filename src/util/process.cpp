@@ -36,6 +36,7 @@ ChildProcess ChildProcess::spawn(const SpawnOptions& opts) {
     pid_t pid = ::fork();
     if (pid < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
     if (pid == 0) {
+        if (opts.new_process_group) ::setpgid(0, 0);
         ::close(report[0]);
         if (opts.capture_stdout) {
             ::dup2(out[1], STDOUT_FILENO);
@@ -54,6 +55,8 @@ ChildProcess ChildProcess::spawn(const SpawnOptions& opts) {
         ::_exit(err == ENOENT ? 127 : 126);
     }
     ::close(report[1]);
+    // Also from the parent, so the group exists before spawn() returns (whichever runs first).
+    if (opts.new_process_group) ::setpgid(pid, pid);
     ChildProcess child;
     child.pid_ = pid;
     if (opts.capture_stdout) {

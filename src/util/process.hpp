@@ -16,6 +16,9 @@ struct SpawnOptions {
     std::vector<std::pair<std::string, std::string>> env;
     /// Pipe the child's stdout to the parent (stdout_fd()); otherwise it is inherited.
     bool capture_stdout = false;
+    /// Start the child in a process group of its own (pgid = its pid), so that
+    /// kill(-pid, sig) reaches everything it starts, grandchildren included.
+    bool new_process_group = false;
 };
 
 /// Exit status in shell terms: the code, 128+N for signal N, 126/127 if exec failed.
