@@ -40,6 +40,11 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
     app.add_flag("-c,--cluster", g.cluster, "Redis Cluster mode")->group(conn);
     app.add_option("--sentinel", g.sentinels, "Sentinel HOST:PORT (repeatable)")->group(conn);
     app.add_option("--master", g.master, "Master name known to the sentinels")->group(conn);
+    app.add_option("--sentinel-user", g.sentinel_user, "ACL user name on the sentinels")
+        ->group(conn);
+    app.add_option("--sentinel-pass", g.sentinel_pass,
+                   "Sentinels' password (visible in ps; prefer REDIS_SENTINEL_AUTH)")
+        ->group(conn);
     app.add_option("--connect-timeout", g.connect_timeout, "Connect timeout")
         ->group(conn)
         ->capture_default_str();
@@ -90,6 +95,12 @@ ConnectionOptions Context::connection_options() const {
     o.cluster = global.cluster;
     for (const auto& s : global.sentinels) o.sentinels.push_back(parse_host_port(s, "--sentinel"));
     o.master_name = global.master;
+    o.sentinel_user = global.sentinel_user;
+    if (given("--sentinel-pass")) {
+        o.sentinel_password = global.sentinel_pass;
+    } else if (const char* env = std::getenv("REDIS_SENTINEL_AUTH"); env && *env) {
+        o.sentinel_password = env;
+    }
     if (!o.sentinels.empty() && o.master_name.empty()) {
         throw UsageError("--sentinel needs --master NAME");
     }

@@ -42,6 +42,7 @@ struct GlobalOptions {
     bool cluster = false;
     std::vector<std::string> sentinels;
     std::string master;
+    std::string sentinel_user, sentinel_pass;
     std::string connect_timeout = "5s";
     std::string timeout;
     bool json = false;

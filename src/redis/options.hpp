@@ -45,6 +45,11 @@ struct ConnectionOptions {
     bool cluster = false;
     std::vector<ServerAddress> sentinels;
     std::string master_name;
+    // Sentinels keep their own credentials (sentinel's requirepass); TLS to them follows
+    // tls.enabled unless sentinel_tls says otherwise. Certificates and CAs are shared.
+    std::string sentinel_user;
+    std::optional<std::string> sentinel_password;
+    std::optional<bool> sentinel_tls;
     std::string client_name = "redis-ops";
 
     /// A URL for messages: scheme, user, host, port, db; the password as "***".

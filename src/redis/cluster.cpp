@@ -1,0 +1,347 @@
+#include "redis/cluster.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <set>
+#include <stdexcept>
+#include <thread>
+
+#include "redis/errors.hpp"
+
+namespace redisops {
+namespace {
+
+bool starts_with_word(std::string_view text, std::string_view word) {
+    return text.starts_with(word) && (text.size() == word.size() || text[word.size()] == ' ');
+}
+
+/// ASKING and the command in one write; ASKING's own +OK is read and dropped. The redirect
+/// target only serves the migrating slot to a client that said ASKING just before.
+Reply exchange(Connection& c, bool asking, const Args& argv) {
+    if (asking) c.append({"ASKING"});
+    c.append(argv);
+    c.flush();
+    if (asking) {
+        Reply ok = c.read_reply();
+        if (ok.is_error()) {
+            throw ReplyError(
+                fmt::format("ASKING failed on {}: {}", c.address().display(), ok.error()));
+        }
+    }
+    return c.read_reply();
+}
+
+std::string field(std::string_view info, std::string_view name) {
+    auto at = info.find(std::string(name) + ":");
+    if (at == std::string_view::npos) return "";
+    auto start = at + name.size() + 1;
+    auto end = info.find_first_of("\r\n", start);
+    return std::string(info.substr(start, end == std::string_view::npos ? end : end - start));
+}
+
+}  // namespace
+
+std::optional<Redirect> parse_redirect(std::string_view error) {
+    Redirect r;
+    if (starts_with_word(error, "MOVED")) {
+        error.remove_prefix(6);
+    } else if (starts_with_word(error, "ASK")) {
+        r.ask = true;
+        error.remove_prefix(4);
+    } else {
+        return std::nullopt;
+    }
+    auto space = error.find(' ');
+    if (space == std::string_view::npos) return std::nullopt;
+    auto [p, ec] = std::from_chars(error.data(), error.data() + space, r.slot);
+    if (ec != std::errc() || p != error.data() + space || r.slot < 0 || r.slot >= kSlotCount) {
+        return std::nullopt;
+    }
+    std::string_view endpoint = error.substr(space + 1);
+    // Redis 7 may send ":port" when the node's announced host is unknown to it.
+    try {
+        r.target = parse_host_port(endpoint, "redirect");
+    } catch (const UsageError&) {
+        return std::nullopt;
+    }
+    return r;
+}
+
+SlotMap SlotMap::from_cluster_slots(ReplyView reply, const ServerAddress& asked) {
+    auto node_at = [&](ReplyView n) {
+        ServerAddress a;
+        std::string_view host = n[0].str();
+        a.host = host.empty() || host == "?" ? asked.host : std::string(host);
+        a.port = static_cast<int>(n[1].integer());
+        return a;
+    };
+    SlotMap m;
+    for (size_t i = 0; i < reply.size(); ++i) {
+        ReplyView range = reply[i];
+        if (range.size() < 3) throw ProtocolError("CLUSTER SLOTS: a slot range without a master");
+        long long from = range[0].integer(), to = range[1].integer();
+        if (from < 0 || to >= kSlotCount || from > to) {
+            throw ProtocolError(fmt::format("CLUSTER SLOTS: bad slot range {}-{}", from, to));
+        }
+        ServerAddress master = node_at(range[2]);
+        // A master owning several ranges appears once per range: one shard per master.
+        int16_t index = -1;
+        for (size_t s = 0; s < m.shards.size(); ++s) {
+            if (m.shards[s].master.display() == master.display()) index = static_cast<int16_t>(s);
+        }
+        if (index < 0) {
+            Shard shard{master, {}};
+            for (size_t r = 3; r < range.size(); ++r) shard.replicas.push_back(node_at(range[r]));
+            m.shards.push_back(std::move(shard));
+            index = static_cast<int16_t>(m.shards.size() - 1);
+        }
+        for (long long slot = from; slot <= to; ++slot) m.owner[static_cast<size_t>(slot)] = index;
+    }
+    return m;
+}
+
+const Shard* SlotMap::shard_for_slot(int slot) const {
+    int16_t i = owner[static_cast<size_t>(slot)];
+    return i < 0 ? nullptr : &shards[static_cast<size_t>(i)];
+}
+
+std::vector<ServerAddress> SlotMap::masters() const {
+    std::vector<ServerAddress> out;
+    for (const auto& s : shards) out.push_back(s.master);
+    return out;
+}
+
+bool is_read_only_command(const Args& argv) {
+    static const std::set<std::string> kReads = {
+        "GET",         "MGET",      "EXISTS",   "TTL",       "PTTL",        "TYPE",    "STRLEN",
+        "GETRANGE",    "HGET",      "HMGET",    "HGETALL",   "HLEN",        "HEXISTS", "HKEYS",
+        "HVALS",       "HSCAN",     "SMEMBERS", "SISMEMBER", "SCARD",       "SSCAN",   "ZRANGE",
+        "ZCARD",       "ZSCORE",    "ZSCAN",    "ZRANK",     "LRANGE",      "LLEN",    "LINDEX",
+        "XRANGE",      "XREVRANGE", "XLEN",     "XINFO",     "XREAD",       "SCAN",    "DBSIZE",
+        "INFO",        "TIME",      "PING",     "ROLE",      "MEMORY",      "OBJECT",  "EXPIRETIME",
+        "PEXPIRETIME", "DUMP",      "SLOWLOG",  "RANDOMKEY", "SRANDMEMBER", "PUBSUB"};
+    if (argv.empty()) return false;
+    std::string name = argv.front();
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+    if (name == "MEMORY" || name == "OBJECT" || name == "XINFO" || name == "SLOWLOG") {
+        // Their GET/USAGE/… forms read; SLOWLOG RESET and friends do not.
+        if (argv.size() < 2) return false;
+        std::string sub = argv[1];
+        std::transform(sub.begin(), sub.end(), sub.begin(),
+                       [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+        return sub != "RESET" && sub != "PURGE" && sub != "DOCTOR";
+    }
+    return kReads.count(name) > 0;
+}
+
+void require_same_slot(std::string_view script_name, const Args& keys) {
+    for (size_t i = 1; i < keys.size(); ++i) {
+        if (hash_slot(keys[i]) != hash_slot(keys[0])) {
+            throw std::logic_error(fmt::format(
+                "redis-ops bug: script '{}' was given keys in different hash slots ('{}' in slot "
+                "{}, '{}' in slot {}); it would fail with CROSSSLOT on Redis Cluster, so it was "
+                "not sent",
+                script_name, keys[0], hash_slot(keys[0]), keys[i], hash_slot(keys[i])));
+        }
+    }
+}
+
+ClusterRouter::ClusterRouter(ConnectionOptions opts) : opts_(std::move(opts)) {
+    if (opts_.db != 0) throw UsageError("--db: Redis Cluster has only database 0");
+}
+
+Connection& NodePool::get(const ConnectionOptions& opts, const ServerAddress& addr) {
+    std::lock_guard lock(*mutex_);
+    auto it = nodes_.find(addr.display());
+    if (it != nodes_.end() && !it->second.broken()) return it->second;
+    if (it != nodes_.end()) nodes_.erase(it);
+    return nodes_.emplace(addr.display(), Connection::open(opts, addr)).first->second;
+}
+
+void NodePool::clear() {
+    std::lock_guard lock(*mutex_);
+    nodes_.clear();
+}
+
+Connection& ClusterRouter::node(const ServerAddress& addr) { return pool_.get(opts_, addr); }
+
+const SlotMap& ClusterRouter::map() {
+    if (!map_) refresh();
+    return *map_;
+}
+
+void ClusterRouter::refresh() {
+    // Ask the known nodes first (the seed may be the node that just failed), the seed last.
+    std::vector<ServerAddress> candidates;
+    if (map_) {
+        for (const auto& s : map_->shards) {
+            candidates.push_back(s.master);
+            candidates.insert(candidates.end(), s.replicas.begin(), s.replicas.end());
+        }
+    }
+    candidates.push_back(opts_.address);
+    std::string failures;
+    for (const auto& addr : candidates) {
+        Reply info, slots;
+        try {
+            Connection& c = node(addr);
+            c.append({"CLUSTER", "INFO"});
+            c.append({"CLUSTER", "SLOTS"});
+            c.flush();
+            info = c.read_reply();
+            slots = c.read_reply();
+        } catch (const ConnectionError& e) {
+            failures += fmt::format("; {}", e.what());
+            continue;
+        }
+        if (info.is_error()) {
+            if (info.error().find("cluster support disabled") != std::string_view::npos) {
+                throw UsageError(
+                    fmt::format("-c/--cluster: {} is not a cluster node (cluster support disabled)",
+                                addr.display()));
+            }
+            throw ReplyError(fmt::format("CLUSTER INFO on {}: {}", addr.display(), info.error()));
+        }
+        std::string state = field(info.str(), "cluster_state");
+        if (state != "ok") {
+            throw ConnectionError(fmt::format("Redis Cluster is down: {} reports cluster_state:{}",
+                                              addr.display(), state));
+        }
+        slots.check();
+        SlotMap m = SlotMap::from_cluster_slots(slots.view(), addr);
+        if (m.shards.empty()) {
+            throw ConnectionError(
+                fmt::format("Redis Cluster at {} has no slots assigned", addr.display()));
+        }
+        map_ = std::move(m);
+        return;
+    }
+    throw ConnectionError("no Redis Cluster node answered" + failures);
+}
+
+void ClusterRouter::reset() {
+    pool_.clear();
+    map_.reset();
+}
+
+Connection& ClusterRouter::node_for_slot(int slot) {
+    const Shard* shard = map().shard_for_slot(slot);
+    if (!shard) {
+        refresh();  // a slot nobody serves may have been assigned since the map was read
+        shard = map().shard_for_slot(slot);
+        if (!shard) {
+            throw ConnectionError(fmt::format("Redis Cluster: no node serves slot {}", slot));
+        }
+    }
+    return node(shard->master);
+}
+
+Connection& ClusterRouter::any_master() { return node(map().shards.front().master); }
+
+std::vector<Shard> ClusterRouter::shards() { return map().shards; }
+
+std::vector<ServerAddress> ClusterRouter::masters() { return map().masters(); }
+
+void ClusterRouter::cluster_down(const ServerAddress& where, std::string_view error) {
+    std::string state = "unknown";
+    try {
+        Reply info = node(where).command({"CLUSTER", "INFO"});
+        state = field(info.str(), "cluster_state");
+    } catch (const Error&) {
+    }
+    throw ConnectionError(fmt::format("Redis Cluster is down: {} reports cluster_state:{} ({})",
+                                      where.display(), state, error));
+}
+
+Reply ClusterRouter::route(int slot, bool retry_on_loss, const Attempt& attempt) {
+    std::optional<ServerAddress> ask_target;
+    std::string last;
+    bool refreshed_after_loss = false;
+    for (int hop = 0; hop <= kMaxRedirects; ++hop) {
+        Reply r;
+        Connection* c = nullptr;
+        try {
+            c = ask_target ? &node(*ask_target) : slot < 0 ? &any_master() : &node_for_slot(slot);
+            r = attempt(*c, ask_target.has_value());
+        } catch (const ConnectionError& e) {
+            // Failing to connect sends nothing, and a lost read-only command changes nothing:
+            // both are retried once against a fresh map (the shard may have failed over).
+            bool sent = c != nullptr;
+            if (refreshed_after_loss || (sent && !retry_on_loss) ||
+                dynamic_cast<const TimeoutError*>(&e)) {
+                throw;
+            }
+            refreshed_after_loss = true;
+            ask_target.reset();
+            try {
+                refresh();
+            } catch (const ConnectionError&) {
+                throw e;
+            }
+            continue;
+        }
+        ask_target.reset();
+        if (!r.is_error()) return r;
+        std::string_view err = r.error();
+        last = std::string(err);
+        if (auto rd = parse_redirect(err)) {
+            if (rd->ask) {
+                ask_target = rd->target;
+            } else {
+                refresh();
+                // The node that answered MOVED is authoritative even if the map lags.
+                if (!map_->shard_for_slot(rd->slot) ||
+                    map_->shard_for_slot(rd->slot)->master.display() != rd->target.display()) {
+                    map_->shards.push_back(Shard{rd->target, {}});
+                    map_->owner[static_cast<size_t>(rd->slot)] =
+                        static_cast<int16_t>(map_->shards.size() - 1);
+                }
+            }
+            continue;
+        }
+        if (starts_with_word(err, "TRYAGAIN")) {
+            // A multi-key command whose keys are split by an ongoing migration: wait it out.
+            std::this_thread::sleep_for(std::chrono::milliseconds(50 * (hop + 1)));
+            continue;
+        }
+        if (starts_with_word(err, "CLUSTERDOWN")) cluster_down(c->address(), err);
+        if (starts_with_word(err, "CROSSSLOT")) {
+            throw std::logic_error(
+                fmt::format("redis-ops bug: a command spanning hash slots reached {}: {}",
+                            c->address().display(), err));
+        }
+        throw ReplyError(std::string(err));
+    }
+    throw ConnectionError(
+        fmt::format("Redis Cluster: gave up after {} redirects for slot {} (last: {})",
+                    kMaxRedirects, slot, last));
+}
+
+Reply ClusterRouter::command(int slot, const Args& argv) {
+    return route(slot, is_read_only_command(argv),
+                 [&](Connection& c, bool asking) { return exchange(c, asking, argv); });
+}
+
+Reply ClusterRouter::eval(const Script& script, const Args& keys, const Args& args) {
+    require_same_slot(script.name(), keys);
+    Args argv = script.evalsha_argv(keys, args);
+    int slot = keys.empty() ? -1 : hash_slot(keys.front());
+    return route(slot, false, [&](Connection& c, bool asking) {
+        Reply r = exchange(c, asking, argv);
+        if (r.is_error() && starts_with_word(r.error(), "NOSCRIPT")) {
+            // Each node has its own script cache; the importing side of an ASK may lack it.
+            Reply loaded = c.command({"SCRIPT", "LOAD", script.body()});
+            if (loaded.str() != script.sha()) {
+                throw ReplyError("SCRIPT LOAD of " + script.name() + " returned an unexpected SHA");
+            }
+            r = exchange(c, asking, argv);
+        }
+        return r;
+    });
+}
+
+}  // namespace redisops

@@ -1,0 +1,112 @@
+// Redis Cluster routing: the slot map (from CLUSTER SLOTS), one connection per node, and
+// the redirect protocol (MOVED refreshes the map, ASK sends ASKING to the importing node).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "redis/connection.hpp"
+#include "redis/options.hpp"
+#include "redis/script.hpp"
+#include "redis/slot.hpp"
+
+namespace redisops {
+
+/// A master and its replicas, as CLUSTER SLOTS lists them.
+struct Shard {
+    ServerAddress master;
+    std::vector<ServerAddress> replicas;
+};
+
+/// "MOVED 3999 127.0.0.1:6381" or "ASK 3999 127.0.0.1:6381".
+struct Redirect {
+    bool ask = false;
+    int slot = 0;
+    ServerAddress target;
+};
+
+/// Parses a MOVED/ASK error reply; nullopt for any other error.
+std::optional<Redirect> parse_redirect(std::string_view error);
+
+/// Which shard owns each of the 16384 slots.
+struct SlotMap {
+    std::vector<Shard> shards;
+    std::array<int16_t, kSlotCount> owner{};  // index into shards, -1 when uncovered
+
+    SlotMap() { owner.fill(-1); }
+    /// Builds the map from a CLUSTER SLOTS reply. An empty host means the node that was asked
+    /// (`asked`), as Redis reports when it does not know its own address.
+    static SlotMap from_cluster_slots(ReplyView reply, const ServerAddress& asked);
+    const Shard* shard_for_slot(int slot) const;
+    std::vector<ServerAddress> masters() const;
+};
+
+/// One kept connection per node, opened on demand and reopened after it broke. get() is safe
+/// from several threads; each returned connection must be used by one thread at a time.
+class NodePool {
+  public:
+    Connection& get(const ConnectionOptions& opts, const ServerAddress& addr);
+    void clear();
+
+  private:
+    std::map<std::string, Connection> nodes_;  // by ServerAddress::display()
+    std::unique_ptr<std::mutex> mutex_ = std::make_unique<std::mutex>();
+};
+
+class ClusterRouter {
+  public:
+    static constexpr int kMaxRedirects = 8;
+
+    explicit ClusterRouter(ConnectionOptions opts);
+
+    /// The pooled connection to `addr` (see NodePool).
+    Connection& node(const ServerAddress& addr);
+    /// The master owning `slot` per the current map (loaded on first use).
+    Connection& node_for_slot(int slot);
+    /// Any master, for keyless commands: the first shard of the map.
+    Connection& any_master();
+
+    /// Sends argv to the owner of `slot`, following MOVED and ASK. Error replies throw;
+    /// CROSSSLOT throws as a redis-ops bug; CLUSTERDOWN names the cluster state.
+    Reply command(int slot, const Args& argv);
+    /// EVALSHA on the owner of keys[0] (NOSCRIPT -> SCRIPT LOAD -> retry), following
+    /// redirects: a MOVED or ASK reply means the script did not run, so resending is safe.
+    Reply eval(const Script& script, const Args& keys, const Args& args);
+
+    std::vector<Shard> shards();
+    std::vector<ServerAddress> masters();
+
+    /// Reloads the slot map from any reachable node. Throws ConnectionError when none answers
+    /// and when the cluster reports a state other than ok.
+    void refresh();
+    void reset();
+
+  private:
+    /// One try on a connection; `asking` when it follows an ASK redirect.
+    using Attempt = std::function<Reply(Connection&, bool asking)>;
+    const SlotMap& map();
+    Reply route(int slot, bool retry_on_loss, const Attempt& attempt);
+    [[noreturn]] void cluster_down(const ServerAddress& where, std::string_view error);
+
+    ConnectionOptions opts_;
+    std::optional<SlotMap> map_;
+    NodePool pool_;
+};
+
+/// Commands that only read (GET, SCAN, XRANGE, INFO …): resending one after a lost
+/// connection cannot apply anything twice. XREADGROUP is not one (it moves the PEL).
+bool is_read_only_command(const Args& argv);
+
+/// Throws std::logic_error (a redis-ops bug, exit 70) when `keys` do not share one hash slot:
+/// such a script cannot run on a cluster, so it is refused before it is sent anywhere.
+void require_same_slot(std::string_view script_name, const Args& keys);
+
+}  // namespace redisops
