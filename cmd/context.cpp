@@ -124,6 +124,10 @@ Client& Context::client() {
     return *client_;
 }
 
+std::string Context::server_label() const {
+    return client_ ? client_->options().redacted() : std::string();
+}
+
 const OutputStyle& Context::style() {
     if (!style_) style_ = detect_output_style(global.json, global.no_color);
     return *style_;

@@ -61,6 +61,8 @@ public:
     ConnectionOptions connection_options() const;
     /// Connects on first use.
     Client& client();
+    /// The redacted URL of the server in use, for error messages; empty before connecting.
+    std::string server_label() const;
     const OutputStyle& style();
 
     /// Prints to stdout/stderr (stdout is flushed per call for streaming output).
