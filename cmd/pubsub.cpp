@@ -1,14 +1,73 @@
-// Placeholder until the capability lands.
+// `pubsub tail`: flags and printing; the work is in src/stream/pubsub.cpp.
+#include "stream/pubsub.hpp"
+
+#include <fmt/format.h>
+#include <signal.h>
+
+#include <cstdio>
+
 #include "context.hpp"
-#include "redis/errors.hpp"
+#include "stream/format.hpp"
+#include "util/units.hpp"
 
 namespace redisops {
+namespace {
+
+struct PubSubFlags {
+    std::vector<std::string> channels;
+    bool pattern = false, shard = false;
+    std::string format = "text", count;
+};
+
+int run_pubsub(Context& ctx, const PubSubFlags& f) {
+    PubSubOptions o;
+    o.channels = f.channels;
+    o.pattern = f.pattern;
+    o.shard = f.shard;
+    if (!f.count.empty()) o.count = parse_count(f.count, "--count", 1, 1LL << 62);
+    MessageFormat format =
+        MessageFormat::parse(f.format, ctx.global.json, o.channels.size() > 1 || o.pattern);
+    Client& client = ctx.client();
+
+    static StopFlag stop;
+    stop_on_signals(stop);
+    ctx.err(
+        "redis-ops: note: Pub/Sub keeps no history: messages published while nobody is "
+        "subscribed (before this starts, or during a reconnect) are lost; use a stream "
+        "(stream tail) for durable delivery\n");
+    std::string buf;
+    PubSubEvents ev;
+    ev.message = [&](const PubSubMessage& m) { format.append(buf, m); };
+    ev.flush = [&] {
+        if (!buf.empty()) std::fwrite(buf.data(), 1, buf.size(), stdout);
+        buf.clear();
+        if (std::fflush(stdout) != 0 || std::ferror(stdout)) stop.request(SIGPIPE);
+    };
+    ev.notice = [&ctx](std::string_view msg) { ctx.err(fmt::format("redis-ops: {}\n", msg)); };
+    TailEnd end = run_pubsub_tail(client, o, ev, stop);
+    ev.flush();
+    if (end == TailEnd::Stopped) return 128 + (stop.signal() ? stop.signal() : SIGINT);
+    return kExitOk;
+}
+
+}  // namespace
 
 void setup_pubsub(CLI::App& app, Context& ctx) {
-    auto* sub = app.add_subcommand("pubsub", "(not implemented yet)");
-    sub->callback([&ctx] {
-        ctx.action = [] () -> int { throw UsageError("pubsub is not implemented yet"); };
-    });
+    auto* sub = app.add_subcommand("pubsub", "Follow Pub/Sub channels");
+    sub->require_subcommand(1);
+    auto f = std::make_shared<PubSubFlags>();
+    auto* tail = sub->add_subcommand(
+        "tail", "Print messages as they are published (nothing published earlier is kept)");
+    tail->add_option("channels", f->channels, "Channels (patterns with --pattern)")
+        ->required()
+        ->type_name("CHANNEL");
+    tail->add_flag("--pattern", f->pattern, "Channels are glob patterns (PSUBSCRIBE)");
+    tail->add_flag("--shard", f->shard, "Sharded channels (SSUBSCRIBE, Redis 7)");
+    tail->add_option("--format", f->format,
+                     "text, json, or a template: {channel} {pattern} {message}")
+        ->capture_default_str();
+    tail->add_option("--count", f->count, "Stop after N messages")->type_name("N");
+    tail->callback([&ctx, f] { ctx.action = [&ctx, f] { return run_pubsub(ctx, *f); }; });
 }
 
 }  // namespace redisops

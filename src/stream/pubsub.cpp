@@ -1,0 +1,117 @@
+#include "stream/pubsub.hpp"
+
+#include <fmt/format.h>
+#include <poll.h>
+
+#include <cerrno>
+
+#include "redis/errors.hpp"
+#include "util/units.hpp"
+
+namespace redisops {
+namespace {
+
+using std::chrono::milliseconds;
+
+/// Waits until `conn` has a reply to read. A quiet channel is normal, so silence is answered
+/// with a PING; silence after an unanswered PING means the connection is dead.
+void wait_readable(Connection& conn, milliseconds keepalive, StopFlag& stop, bool& ping_out) {
+    while (!conn.reply_ready()) {
+        if (stop.requested()) throw ClosedError("stopped");
+        pollfd p{conn.fd(), POLLIN, 0};
+        int rc = ::poll(&p, 1, static_cast<int>(keepalive.count()));
+        if (rc > 0) return;
+        if (rc < 0) {
+            if (errno == EINTR) continue;
+            throw ClosedError("poll failed");
+        }
+        if (ping_out) throw TimeoutError("no answer to PING on the subscribed connection");
+        conn.append({"PING"});
+        conn.flush();
+        ping_out = true;
+    }
+}
+
+}  // namespace
+
+TailEnd run_pubsub_tail(Client& client, const PubSubOptions& o, const PubSubEvents& ev,
+                        StopFlag& stop) {
+    if (o.channels.empty()) throw UsageError("pubsub tail: at least one CHANNEL is needed");
+    if (o.pattern && o.shard) throw UsageError("--pattern and --shard cannot be combined");
+    const char* verb = o.shard ? "SSUBSCRIBE" : o.pattern ? "PSUBSCRIBE" : "SUBSCRIBE";
+    uint64_t seen = 0;
+    milliseconds backoff(100);
+    bool gap = false;
+    for (;;) {
+        std::string why;
+        try {
+            // Sharded channels live on the node owning their slot; the others anywhere.
+            Connection& conn =
+                o.shard ? client.connection_for_key(o.channels.front()) : client.connection();
+            Args sub = {verb};
+            sub.insert(sub.end(), o.channels.begin(), o.channels.end());
+            conn.append(sub);
+            conn.flush();
+            bool ping_out = false;
+            size_t confirmed = 0;
+            for (;;) {
+                ev.flush();
+                stop.watch(conn.fd());
+                Reply r;
+                try {
+                    wait_readable(conn, o.keepalive, stop, ping_out);
+                    r = conn.read_reply(std::optional<milliseconds>(o.keepalive));
+                } catch (...) {
+                    stop.unwatch();
+                    throw;
+                }
+                stop.unwatch();
+                r.check();
+                std::string_view kind = r[0].str();
+                if (kind == "message" || kind == "smessage") {
+                    ev.message({r[1].str(), std::nullopt, r[2].str()});
+                } else if (kind == "pmessage") {
+                    ev.message({r[2].str(), r[1].str(), r[3].str()});
+                } else if (kind == "pong") {
+                    ping_out = false;
+                    continue;
+                } else {
+                    if (++confirmed == o.channels.size()) {
+                        if (gap) {
+                            ev.notice(
+                                "resubscribed; messages published while disconnected "
+                                "were lost");
+                        }
+                        gap = false;
+                        backoff = milliseconds(100);
+                    }
+                    continue;
+                }
+                ping_out = false;
+                if (o.count && ++seen >= *o.count) {
+                    ev.flush();
+                    client.reset();  // the connection is in subscribed mode
+                    return TailEnd::CountReached;
+                }
+            }
+        } catch (const ConnectionError& e) {
+            if (stop.requested()) return TailEnd::Stopped;
+            why = e.what();
+        } catch (const ReplyError& e) {
+            if (!is_transient(e)) throw;
+            why = e.what();
+        }
+        ev.flush();
+        ev.notice(
+            fmt::format("connection lost ({}); reconnecting in {}; Pub/Sub messages "
+                        "published until then are lost",
+                        why, format_duration(backoff)));
+        client.reset();
+        gap = true;
+        nap(stop, backoff);
+        if (stop.requested()) return TailEnd::Stopped;
+        backoff = std::min(backoff * 2, milliseconds(2000));
+    }
+}
+
+}  // namespace redisops

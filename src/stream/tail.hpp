@@ -1,0 +1,109 @@
+// `stream tail`: reads one or more streams from a position to the end as it stood at the start
+// (like kcat -e, but the end is fixed at start so a busy producer cannot keep it running), or
+// follows them with blocking reads, reconnecting after a lost connection and resuming after the
+// last id it printed. With a consumer group it reads with XREADGROUP: own pending entries first,
+// then new ones (">"), acking after printing when asked (at-least-once).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "redis/client.hpp"
+#include "stream/format.hpp"
+#include "stream/stop.hpp"
+#include "stream/stream_id.hpp"
+
+namespace redisops {
+
+struct TailOptions {
+    std::vector<std::string> streams;
+    std::optional<FromSpec>
+        from;  // nullopt: the last 10; with a group: where a new group starts ($)
+    std::optional<uint64_t> count;  // stop after this many entries
+    bool follow = false;
+    size_t batch = 1000;  // COUNT of each read: memory stays bounded for any stream length
+    std::string group, consumer;
+    bool create_group = false;
+    bool ack = false;
+    std::optional<std::chrono::milliseconds> claim_idle;
+    /// One blocking round (XREAD BLOCK); the read timeout is this plus a margin, so a silently
+    /// dead connection is noticed too.
+    std::chrono::milliseconds block{5000};
+};
+
+struct TailEvents {
+    std::function<void(const StreamEntry&)> entry;  // print it (buffered)
+    std::function<void()> flush;  // called before every wait on Redis and before XACK
+    std::function<void(std::string_view)> notice;  // for stderr: reconnects, trims, deletions
+};
+
+enum class TailEnd { Done, CountReached, Stopped };
+
+/// Throws UsageError for option combinations that make no sense.
+void validate(const TailOptions& opts, bool cluster);
+
+class StreamTail {
+  public:
+    StreamTail(Client& client, TailOptions opts, TailEvents events, StopFlag& stop);
+    /// Errors: ConnectionError (only without --follow, which reconnects), ReplyError
+    /// (WRONGTYPE, NOGROUP, …).
+    TailEnd run();
+
+  private:
+    struct Cursor {
+        std::string stream;
+        StreamId last;                // the last id printed (or the position before the first)
+        bool seen = false;            // `last` is an entry that existed: a trim past it is a loss
+        std::optional<StreamId> end;  // without --follow: the last id at start
+        bool done = false;
+        bool missing_reported = false;
+    };
+    struct Request {
+        bool check = false;  // a first-entry check went ahead of the XRANGE
+        StreamId after;
+        uint64_t asked = 0;
+    };
+
+    // tail.cpp: positions, plain reads, shared plumbing.
+    TailEnd run_plain();
+    std::optional<StreamId> last_entry_id(const std::string& stream);
+    StreamId resolve_start(const FromSpec& from, const std::string& stream);
+    uint64_t server_time_ms();
+    TailEnd read_to_end(Cursor& c);
+    Request send_range(Connection& conn, Cursor& c);
+    TailEnd follow_plain();
+    void check_first_entry(Cursor& c, StreamId after, const Reply& first);
+    Reply read(Connection& conn, bool blocking);
+    bool emit(Cursor& c, ReplyView entry);
+    Cursor* cursor_for(std::string_view stream);
+    bool want_more() const { return !opts_.count || printed_ < *opts_.count; }
+    uint64_t next_count() const;
+    TailEnd with_reconnect(const std::function<TailEnd()>& body);
+
+    // tail_group.cpp: XREADGROUP, XACK, XAUTOCLAIM.
+    TailEnd run_group();
+    void create_groups();
+    std::optional<TailEnd> drain_pending();
+    std::optional<TailEnd> claim_idle();
+    TailEnd read_new();
+    /// Prints one XREADGROUP/XAUTOCLAIM batch of `c`, then acks; returns how many came.
+    size_t take_batch(Cursor& c, ReplyView entries, bool advance);
+    Reply call(const std::string& key, const Args& argv);
+
+    Client& client_;
+    TailOptions opts_;
+    TailEvents ev_;
+    StopFlag& stop_;
+    std::vector<Cursor> cur_;
+    uint64_t printed_ = 0;
+    bool reconnecting_ = false;
+    bool groups_created_ = false;
+    Clock::time_point last_claim_{};
+    StreamEntry scratch_;
+};
+
+}  // namespace redisops
