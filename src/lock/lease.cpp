@@ -1,0 +1,103 @@
+#include "lock/lease.hpp"
+
+#include "redis/errors.hpp"
+#include "redis/pipeline.hpp"
+#include "redis/slot.hpp"
+#include "util/random.hpp"
+
+namespace redisops {
+namespace {
+
+Ownership ownership(long long code) {
+    if (code == 1) return Ownership::Owned;
+    if (code == 0) return Ownership::Missing;
+    return Ownership::Stranger;
+}
+
+struct LockScripts {
+    Script acquire{"lock_acquire"};
+    Script release{"lock_release"};
+    Script force_release{"lock_force_release"};
+    Script extend{"lock_extend"};
+};
+
+// Built once per process: each SHA is computed once and EVALSHA is the common path.
+const LockScripts& scripts() {
+    static const LockScripts s;
+    return s;
+}
+
+}  // namespace
+
+LockKeys LockKeys::make(std::string_view name, std::string_view prefix) {
+    if (name.empty()) throw UsageError("lock name: must not be empty");
+    LockKeys k;
+    k.name = std::string(name);
+    k.key = std::string(prefix) + std::string(name);
+    k.fence_key = same_slot_key(k.key, ":fence");
+    k.channel = same_slot_key(k.key, ":released");
+    return k;
+}
+
+std::string new_lock_token() { return random_hex(16); }
+
+void check_ttl(Millis ttl, std::string_view flag) {
+    if (ttl.count() <= 0) throw UsageError(std::string(flag) + ": must be above zero");
+}
+
+AcquireAttempt try_acquire(Client& client, const LockKeys& keys, const std::string& token,
+                           Millis ttl) {
+    const auto sent_at = Clock::now();
+    Reply r = client.eval(scripts().acquire, {keys.key, keys.fence_key},
+                          {token, std::to_string(ttl.count())});
+    AcquireAttempt a;
+    a.sent_at = sent_at;
+    a.acquired = r[0].integer() == 1;
+    if (a.acquired) {
+        a.fence = r[1].integer();
+    } else if (long long pttl = r[1].integer(); pttl >= 0) {
+        a.holder_ttl = Millis(pttl);
+    }
+    return a;
+}
+
+Ownership release(Client& client, const LockKeys& keys, const std::string& token) {
+    return ownership(client.eval(scripts().release, {keys.key}, {token, keys.channel}).integer());
+}
+
+Ownership extend(Client& client, const LockKeys& keys, const std::string& token, Millis ttl) {
+    return ownership(
+        client.eval(scripts().extend, {keys.key}, {token, std::to_string(ttl.count())}).integer());
+}
+
+std::optional<std::string> force_release(Client& client, const LockKeys& keys) {
+    return client.eval(scripts().force_release, {keys.key}, {keys.channel}).opt_str();
+}
+
+LockStatus lock_status(Client& client, const LockKeys& keys) {
+    // Both keys share a slot, so one pipeline on the owning node reads a consistent-enough view.
+    Pipeline p(client.connection_for_key(keys.key));
+    p.add({"GET", keys.key});
+    p.add({"PTTL", keys.key});
+    p.add({"GET", keys.fence_key});
+    auto replies = p.exec();
+    for (const auto& r : replies) r.check();
+    LockStatus s;
+    s.token = replies[0].opt_str();
+    s.held = s.token.has_value();
+    long long pttl = replies[1].integer();
+    if (s.held && pttl >= 0) s.ttl = Millis(pttl);
+    if (auto fence = replies[2].opt_integer()) s.fence = *fence;
+    return s;
+}
+
+std::optional<std::string> evicting_policy(Client& client) {
+    // Managed services often rename or forbid CONFIG; the warning is then simply skipped.
+    Reply r = client.connection().command_unchecked({"CONFIG", "GET", "maxmemory-policy"});
+    if (r.is_error() || !r.is_array() || r.size() < 2) return std::nullopt;
+    std::string policy(r[1].str());
+    if (policy.starts_with("volatile-") || policy.starts_with("allkeys-")) return policy;
+    return std::nullopt;
+}
+
+}  // namespace redisops

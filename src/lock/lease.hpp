@@ -1,0 +1,67 @@
+// A lock lease in Redis: `<prefix><name>` STRING holding the owner's token with a PX TTL, a
+// fencing counter beside it in the same hash slot, and a Pub/Sub channel its waiters listen on.
+// Every change goes through a script that compares the token first (lua/lock_*.lua).
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "redis/client.hpp"
+
+namespace redisops {
+
+using Millis = std::chrono::milliseconds;
+
+/// The Redis names of one lock.
+struct LockKeys {
+    std::string name;
+    std::string key;        // prefix + name; with prefix "" the bare name, as redis-py keeps it
+    std::string fence_key;  // {key}:fence: same slot, so the acquire script may INCR it
+    std::string channel;    // {key}:released: the release scripts PUBLISH here
+
+    /// Throws UsageError for an empty name.
+    static LockKeys make(std::string_view name, std::string_view prefix);
+};
+
+/// A new token: 16 bytes (128 bits) from the OS CSPRNG as 32 hex digits, the format redis-py
+/// uses, so either tool can hand its token to the other.
+std::string new_lock_token();
+/// Throws UsageError naming `flag` unless the TTL is above zero.
+void check_ttl(Millis ttl, std::string_view flag);
+
+struct AcquireAttempt {
+    bool acquired = false;
+    long long fence = 0;               // acquired: the fencing token drawn for this lease
+    std::optional<Millis> holder_ttl;  // busy: the holder's remaining TTL; nullopt = no TTL
+    Clock::time_point sent_at;         // when the attempt was sent: the lease counts from here
+};
+
+/// What a compare-and-X script found.
+enum class Ownership { Owned, Missing, Stranger };
+
+/// One attempt: SET NX PX and INCR of the fence, atomically.
+AcquireAttempt try_acquire(Client& client, const LockKeys& keys, const std::string& token,
+                           Millis ttl);
+/// Compare-and-delete; Owned means it was released (and waiters were woken).
+Ownership release(Client& client, const LockKeys& keys, const std::string& token);
+/// Compare-and-pexpire; never re-creates an expired lock.
+Ownership extend(Client& client, const LockKeys& keys, const std::string& token, Millis ttl);
+/// Deletes the lock whoever holds it; the token it removed, nullopt if it was free.
+std::optional<std::string> force_release(Client& client, const LockKeys& keys);
+
+struct LockStatus {
+    bool held = false;
+    std::optional<std::string> token;
+    std::optional<Millis> ttl;  // held with a TTL
+    long long fence = 0;        // last fencing token handed out; 0 if never
+};
+
+LockStatus lock_status(Client& client, const LockKeys& keys);
+
+/// The server's maxmemory-policy when it may evict keys with a TTL (volatile-*, allkeys-*),
+/// which could silently free a held lock; nullopt for noeviction or when CONFIG is refused.
+std::optional<std::string> evicting_policy(Client& client);
+
+}  // namespace redisops

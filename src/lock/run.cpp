@@ -1,0 +1,274 @@
+#include "lock/run.hpp"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <stdexcept>
+
+#include "lock/renewal.hpp"
+#include "lock/wait.hpp"
+#include "redis/errors.hpp"
+#include "util/process.hpp"
+#include "util/units.hpp"
+
+namespace redisops {
+
+Millis default_grace(Millis ttl) { return std::min(ttl / 4, Millis(5000)); }
+
+void check_grace(Millis ttl, Millis grace) {
+    if (grace >= ttl / 2) {
+        throw UsageError("--grace: " + format_duration(grace) +
+                         " leaves no time to renew; it must be shorter than half the TTL (" +
+                         format_duration(ttl / 2) + ")");
+    }
+}
+
+namespace {
+
+using TimePoint = Clock::time_point;
+
+/// Blocks the signals `lock run` handles and reads them from a signalfd, so the handlers do no
+/// work at all and the main loop sees signals and timers in one poll(2). The child gets an
+/// empty mask back from ChildProcess::spawn. Restores the old mask on destruction.
+class SignalInbox {
+  public:
+    SignalInbox() {
+        sigemptyset(&set_);
+        for (int sig : {SIGCHLD, SIGINT, SIGTERM, SIGHUP}) sigaddset(&set_, sig);
+        if (::sigprocmask(SIG_BLOCK, &set_, &old_) != 0) throw std::runtime_error("sigprocmask");
+        fd_ = ::signalfd(-1, &set_, SFD_CLOEXEC | SFD_NONBLOCK);
+        if (fd_ < 0) {
+            ::sigprocmask(SIG_SETMASK, &old_, nullptr);
+            throw std::runtime_error("signalfd failed");
+        }
+    }
+    ~SignalInbox() {
+        ::close(fd_);
+        ::sigprocmask(SIG_SETMASK, &old_, nullptr);
+    }
+    SignalInbox(const SignalInbox&) = delete;
+    SignalInbox& operator=(const SignalInbox&) = delete;
+
+    /// Waits until a signal is pending or `until` (nullopt: no limit); returns the signals read.
+    std::vector<int> wait(std::optional<TimePoint> until) {
+        int timeout = -1;
+        if (until) {
+            auto left = std::chrono::ceil<Millis>(*until - Clock::now()).count();
+            timeout = static_cast<int>(std::clamp<long long>(left, 0, 60000));
+        }
+        pollfd p{fd_, POLLIN, 0};
+        ::poll(&p, 1, timeout);
+        std::vector<int> got;
+        signalfd_siginfo info;
+        while (::read(fd_, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
+            got.push_back(static_cast<int>(info.ssi_signo));
+        }
+        return got;
+    }
+
+  private:
+    sigset_t set_, old_;
+    int fd_ = -1;
+};
+
+/// The lease and the command, from spawn to the end.
+class LeaseKeeper {
+  public:
+    LeaseKeeper(const Client& client, const LockRunPlan& plan, const RunNotice& notice,
+                const AcquireAttempt& acquired)
+        : plan_(plan),
+          notice_(notice),
+          timing_{plan.ttl, plan.grace},
+          base_(client.options()),
+          lease_end_(acquired.sent_at + timing_.safe_for()),
+          next_renew_(acquired.sent_at + timing_.interval()) {
+        if (plan.max_hold) hold_end_ = acquired.sent_at + *plan.max_hold;
+        connect_renewer(timing_.attempt_timeout());
+    }
+
+    /// Runs the loop until the child is gone; fills the outcome.
+    LockRunOutcome supervise(ChildProcess& child, SignalInbox& inbox) {
+        child_ = &child;
+        for (;;) {
+            for (int sig : inbox.wait(next_wakeup())) {
+                if (sig != SIGCHLD) signal_child(sig);  // SIGINT, SIGTERM, SIGHUP: pass on
+            }
+            if (child.try_wait()) break;
+            const auto now = Clock::now();
+            if (stopping_) {
+                if (!killed_ && now >= kill_at_) {
+                    signal_child(SIGKILL);
+                    killed_ = true;
+                }
+                continue;
+            }
+            if (hold_end_ && now >= *hold_end_) {
+                stop("held for the --max-hold limit of " + format_duration(*plan_.max_hold),
+                     std::min(now + plan_.grace, lease_end_));
+            } else if (now >= next_renew_) {
+                renew();
+            }
+            if (!stopping_ && Clock::now() >= lease_end_ - plan_.grace) {
+                stop("could not be renewed before its TTL ran out (" + last_error_ + ")",
+                     lease_end_);
+            }
+        }
+        LockRunOutcome out;
+        if (stopping_) {
+            // Stragglers in the group (a pipeline's other members) must not outlive the lease.
+            if (plan_.own_process_group) ::kill(-child.pid(), SIGKILL);
+            out.end = RunEnd::Lost;
+            out.status = 5;
+            out.message = "lock '" + plan_.keys.name + "' " + lost_reason_ +
+                          "; stopped the command (" + (killed_ ? "SIGKILL" : "SIGTERM") + ")";
+        } else {
+            out.end = RunEnd::Exited;
+            out.status = *child.status();
+        }
+        if (still_ours_) release_quietly();
+        return out;
+    }
+
+    void release_quietly() {
+        try {
+            Connection& c = renewer_->connection_for_key(plan_.keys.key);
+            c.set_command_timeout(timing_.attempt_timeout());
+            release(*renewer_, plan_.keys, plan_.token);
+        } catch (const Error& e) {
+            notice_("could not release lock '" + plan_.keys.name + "' (" + e.what() +
+                    "); it expires within " + format_duration(plan_.ttl));
+        }
+    }
+
+  private:
+    void connect_renewer(Millis budget) {
+        // Short timeouts of its own: a renewal that hangs must fail while the lease still runs.
+        ConnectionOptions o = base_;
+        o.connect_timeout = budget;
+        o.command_timeout = budget;
+        renewer_.emplace(std::move(o));
+    }
+
+    std::optional<TimePoint> next_wakeup() const {
+        if (stopping_) return killed_ ? std::nullopt : std::optional(kill_at_);
+        TimePoint t = std::min(next_renew_, lease_end_ - plan_.grace);
+        if (hold_end_) t = std::min(t, *hold_end_);
+        return t;
+    }
+
+    void signal_child(int sig) {
+        if (child_->status()) return;
+        ::kill(plan_.own_process_group ? -child_->pid() : child_->pid(), sig);
+    }
+
+    void renew() {
+        const auto now = Clock::now();
+        // Leave time to stop the command: a try may not run past the SIGTERM point.
+        auto room = std::chrono::duration_cast<Millis>(lease_end_ - plan_.grace - now);
+        Millis budget = std::min(timing_.attempt_timeout(), room / 2);
+        if (budget.count() < 1) {
+            stop("could not be renewed before its TTL ran out (" + last_error_ + ")", lease_end_);
+            return;
+        }
+        try {
+            Connection& c = renewer_->connection_for_key(plan_.keys.key);
+            c.set_command_timeout(budget);
+            const auto sent = Clock::now();
+            Ownership o = extend(*renewer_, plan_.keys, plan_.token, plan_.ttl);
+            if (o == Ownership::Owned) {
+                lease_end_ = sent + timing_.safe_for();
+                next_renew_ = sent + timing_.interval();
+                if (failing_) notice_("renewing lock '" + plan_.keys.name + "' works again");
+                failing_ = false;
+                return;
+            }
+            still_ours_ = false;
+            stop(o == Ownership::Missing ? "was lost: it expired or was deleted"
+                                         : "was lost: it is now held under another token",
+                 Clock::now() + plan_.grace);
+        } catch (const Error& e) {
+            // ConnectionError (down, timeout) or an error reply (READONLY during a failover,
+            // LOADING): retry on a fresh connection until the lease is in danger.
+            last_error_ = e.what();
+            if (!failing_) {
+                notice_("renewing lock '" + plan_.keys.name + "' failed (" + last_error_ +
+                        "); retrying");
+            }
+            failing_ = true;
+            renewer_->reset();
+            connect_renewer(budget);
+            next_renew_ = Clock::now() + timing_.retry_delay();
+        }
+    }
+
+    void stop(std::string reason, TimePoint kill_at) {
+        lost_reason_ = std::move(reason);
+        stopping_ = true;
+        kill_at_ = kill_at;
+        signal_child(SIGTERM);
+    }
+
+    const LockRunPlan& plan_;
+    const RunNotice& notice_;
+    RenewalTiming timing_;
+    ConnectionOptions base_;
+    std::optional<Client> renewer_;
+    ChildProcess* child_ = nullptr;
+    TimePoint lease_end_;  // our conservative view of when Redis drops the key
+    TimePoint next_renew_;
+    std::optional<TimePoint> hold_end_;
+    bool failing_ = false;
+    std::string last_error_ = "no answer";
+    bool stopping_ = false;
+    bool killed_ = false;
+    bool still_ours_ = true;  // false once a renewal saw the lock gone or taken
+    TimePoint kill_at_;
+    std::string lost_reason_;
+};
+
+}  // namespace
+
+LockRunOutcome run_locked(Client& client, const LockRunPlan& plan, const RunNotice& notice) {
+    if (plan.argv.empty()) throw UsageError("lock run: no command given after --");
+    check_ttl(plan.ttl, "--ttl");
+    check_grace(plan.ttl, plan.grace);
+
+    AcquireAttempt acquired = acquire_waiting(client, plan.keys, plan.token, plan.ttl, plan.wait);
+    if (!acquired.acquired) {
+        LockRunOutcome busy;
+        busy.holder_ttl = acquired.holder_ttl;
+        return busy;
+    }
+    LeaseKeeper keeper(client, plan, notice, acquired);
+    // Blocked before fork so a SIGCHLD from a command that ends at once is not missed.
+    SignalInbox inbox;
+    SpawnOptions spawn;
+    spawn.argv = plan.argv;
+    spawn.env = {{"REDIS_OPS_LOCK_TOKEN", plan.token},
+                 {"REDIS_OPS_FENCING_TOKEN", std::to_string(acquired.fence)}};
+    spawn.new_process_group = plan.own_process_group;
+    std::optional<ChildProcess> child;
+    try {
+        child.emplace(ChildProcess::spawn(spawn));
+    } catch (...) {
+        keeper.release_quietly();
+        throw;
+    }
+    if (child->exec_error()) {
+        keeper.release_quietly();
+        LockRunOutcome failed;
+        failed.end = RunEnd::ExecFailed;
+        failed.status = *child->status();
+        failed.fence = acquired.fence;
+        failed.message = *child->exec_error();
+        return failed;
+    }
+    LockRunOutcome out = keeper.supervise(*child, inbox);
+    out.fence = acquired.fence;
+    return out;
+}
+
+}  // namespace redisops

@@ -1,0 +1,422 @@
+// `redis-ops lock` against a real redis-server: what the commands leave in Redis (key, token,
+// PTTL, fence), `lock run` under renewal, loss and signals, and interop with redis-py.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "fixture.hpp"
+#include "redis/errors.hpp"
+
+using namespace redisops;
+using namespace redisops::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::optional<std::string> get(Connection& c, const std::string& key) {
+    return c.command({"GET", key}).opt_str();
+}
+long long pttl(Connection& c, const std::string& key) { return c.command({"PTTL", key}).integer(); }
+
+std::string trim(std::string s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+    return s;
+}
+
+bool exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
+
+std::string slurp(const std::string& path) {
+    std::ifstream f(path);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+/// Waits (bounded) until a file exists and is non-empty.
+bool wait_for_file(const std::string& path, std::chrono::seconds limit = 20s) {
+    auto end = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < end) {
+        if (exists(path) && !slurp(path).empty()) return true;
+        std::this_thread::sleep_for(10ms);
+    }
+    return false;
+}
+
+/// Runs Python code with redis-py against the server; returns (exit code, stdout).
+std::pair<int, std::string> python(const RedisServer& server, const std::string& code) {
+    std::string script =
+        "import redis, sys\nr = redis.Redis(port=" + std::to_string(server.port()) + ")\n" + code;
+    std::string path = server.dir() + "/snippet.py";
+    std::ofstream(path) << script;
+    std::string cmd = "/usr/bin/python3 " + path;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    REQUIRE(p != nullptr);
+    std::string out;
+    char buf[4096];
+    while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+    int ws = ::pclose(p);
+    return {WIFEXITED(ws) ? WEXITSTATUS(ws) : -1, out};
+}
+
+CliOptions bounded(std::chrono::seconds s = 30s) {
+    CliOptions o;
+    o.timeout = s;
+    return o;
+}
+
+}  // namespace
+
+TEST_CASE("acquire prints a 128-bit token stored under lock:NAME with the TTL and a fence") {
+    RedisServer server;
+    Connection c = server.connect();
+    auto r = run_cli(server, {"lock", "acquire", "job", "--ttl", "20s"}, bounded());
+    REQUIRE(r.exit_code == 0);
+    std::string token = trim(r.out);
+    CHECK(token.size() == 32);
+    CHECK(get(c, "lock:job") == token);
+    CHECK(pttl(c, "lock:job") > 15000);
+    CHECK(pttl(c, "lock:job") <= 20000);
+    CHECK(get(c, "{lock:job}:fence") == "1");
+}
+
+TEST_CASE("a busy lock makes acquire exit 1, or the -E code, and leaves the holder alone") {
+    RedisServer server;
+    Connection c = server.connect();
+    c.command({"SET", "lock:busy", "holder", "PX", "60000"});
+    auto r = run_cli(server, {"lock", "acquire", "busy"}, bounded());
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("busy") != std::string::npos);
+    auto e = run_cli(server, {"lock", "acquire", "busy", "-E", "42", "--wait", "200ms"}, bounded());
+    CHECK(e.exit_code == 42);
+    CHECK(get(c, "lock:busy") == "holder");
+    CHECK(pttl(c, "lock:busy") > 50000);
+}
+
+TEST_CASE("the fencing token strictly increases across acquisitions") {
+    RedisServer server;
+    Connection c = server.connect();
+    long long last = 0;
+    for (int i = 0; i < 3; ++i) {
+        auto a = run_cli(server, {"--json", "lock", "acquire", "fenced"}, bounded());
+        REQUIRE(a.exit_code == 0);
+        auto doc = nlohmann::json::parse(a.out);
+        long long fence = doc["fence"];
+        CHECK(fence > last);
+        last = fence;
+        CHECK(get(c, "{lock:fenced}:fence") == std::to_string(fence));
+        std::string token = doc["token"];
+        CHECK(run_cli(server, {"lock", "release", "fenced", "--token", token}).exit_code == 0);
+    }
+    // lock run hands the next one to its command.
+    auto r = run_cli(server,
+                     {"lock", "run", "fenced", "--", "sh", "-c", "echo $REDIS_OPS_FENCING_TOKEN"},
+                     bounded());
+    REQUIRE(r.exit_code == 0);
+    CHECK(std::stoll(r.out) > last);
+}
+
+TEST_CASE("release with a stranger's token fails and keeps the lock; the owner's token frees it") {
+    RedisServer server;
+    Connection c = server.connect();
+    std::string token = trim(run_cli(server, {"lock", "acquire", "rel", "--ttl", "60s"}).out);
+    auto wrong = run_cli(server, {"lock", "release", "rel", "--token", "not-the-owner"}, bounded());
+    CHECK(wrong.exit_code == 1);
+    CHECK(get(c, "lock:rel") == token);
+    CHECK(pttl(c, "lock:rel") > 50000);
+    auto right = run_cli(server, {"lock", "release", "rel", "--token", token}, bounded());
+    CHECK(right.exit_code == 0);
+    CHECK_FALSE(get(c, "lock:rel"));
+    // Releasing again: nothing to release.
+    CHECK(run_cli(server, {"lock", "release", "rel", "--token", token}).exit_code == 1);
+}
+
+TEST_CASE("extend resets the TTL only for the owner and never re-creates an expired lock") {
+    RedisServer server;
+    Connection c = server.connect();
+    std::string token = trim(run_cli(server, {"lock", "acquire", "ext", "--ttl", "5s"}).out);
+    auto wrong = run_cli(server, {"lock", "extend", "ext", "--token", "stranger", "--ttl", "60s"});
+    CHECK(wrong.exit_code == 1);
+    CHECK(get(c, "lock:ext") == token);
+    CHECK(pttl(c, "lock:ext") <= 5000);
+    auto right = run_cli(server, {"lock", "extend", "ext", "--token", token, "--ttl", "60s"});
+    CHECK(right.exit_code == 0);
+    CHECK(pttl(c, "lock:ext") > 50000);
+    c.command({"DEL", "lock:ext"});  // as if it had expired
+    auto gone = run_cli(server, {"lock", "extend", "ext", "--token", token, "--ttl", "60s"});
+    CHECK(gone.exit_code == 1);
+    CHECK(c.command({"EXISTS", "lock:ext"}).integer() == 0);
+}
+
+TEST_CASE("release --force removes the lock and says whose token it was") {
+    RedisServer server;
+    Connection c = server.connect();
+    c.command({"SET", "lock:stuck", "ghost-token"});
+    auto r = run_cli(server, {"lock", "release", "stuck", "--force"}, bounded());
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("ghost-token") != std::string::npos);
+    CHECK(c.command({"EXISTS", "lock:stuck"}).integer() == 0);
+    CHECK(run_cli(server, {"lock", "release", "stuck", "--force"}).exit_code == 1);
+}
+
+TEST_CASE("status reports holder, TTL and fence, in JSON with exactly the documented fields") {
+    RedisServer server;
+    Connection c = server.connect();
+    std::string token = trim(run_cli(server, {"lock", "acquire", "st", "--ttl", "40s"}).out);
+    auto r = run_cli(server, {"--json", "lock", "status", "st"}, bounded());
+    REQUIRE(r.exit_code == 0);
+    auto doc = nlohmann::json::parse(r.out);
+    CHECK(doc.size() == 6);
+    CHECK(doc["name"] == "st");
+    CHECK(doc["key"] == "lock:st");
+    CHECK(doc["held"] == true);
+    CHECK(doc["token"] == token);
+    CHECK(doc["ttl_ms"].get<long long>() > 30000);
+    CHECK(doc["fence"] == 1);
+    CHECK(r.err.empty());
+
+    auto free_doc =
+        nlohmann::json::parse(run_cli(server, {"--json", "lock", "status", "none"}).out);
+    CHECK(free_doc["held"] == false);
+    CHECK(free_doc["token"].is_null());
+    CHECK(free_doc["ttl_ms"].is_null());
+}
+
+TEST_CASE("status warns about a lock with no TTL and about an evicting maxmemory-policy") {
+    RedisServer server({"--maxmemory-policy", "allkeys-lru"});
+    Connection c = server.connect();
+    c.command({"SET", "lock:forever", "tok"});
+    auto r = run_cli(server, {"lock", "status", "forever"}, bounded());
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("held") != std::string::npos);
+    CHECK(r.err.find("no TTL") != std::string::npos);
+    CHECK(r.err.find("allkeys-lru") != std::string::npos);
+}
+
+TEST_CASE("a waiter gets the lock once the holder releases it") {
+    RedisServer server;
+    Connection c = server.connect();
+    std::string holder = trim(run_cli(server, {"lock", "acquire", "handoff", "--ttl", "60s"}).out);
+    std::thread releaser([&] {
+        std::this_thread::sleep_for(300ms);
+        run_cli(server, {"lock", "release", "handoff", "--token", holder});
+    });
+    auto w = run_cli(server, {"lock", "acquire", "handoff", "--wait", "20s"}, bounded());
+    releaser.join();
+    REQUIRE(w.exit_code == 0);
+    std::string mine = trim(w.out);
+    CHECK(mine != holder);
+    CHECK(get(c, "lock:handoff") == mine);
+    CHECK(get(c, "{lock:handoff}:fence") == "2");
+}
+
+TEST_CASE("a redis-py lock is shown by status --prefix '' and blocks acquire") {
+    RedisServer server;
+    Connection c = server.connect();
+    auto [rc, out] = python(server,
+                            "l = r.lock('pyres')\nassert l.acquire(blocking=False)\n"
+                            "print(l.local.token.decode())\n");
+    REQUIRE(rc == 0);
+    std::string token = trim(out);
+    CHECK(token.size() == 32);
+    auto s = run_cli(server, {"--json", "lock", "status", "pyres", "--prefix", ""}, bounded());
+    REQUIRE(s.exit_code == 0);
+    auto doc = nlohmann::json::parse(s.out);
+    CHECK(doc["key"] == "pyres");
+    CHECK(doc["held"] == true);
+    CHECK(doc["token"] == token);
+    CHECK(doc["ttl_ms"].is_null());
+    CHECK(s.err.find("no TTL") != std::string::npos);
+    CHECK(run_cli(server, {"lock", "acquire", "pyres", "--prefix", ""}).exit_code == 1);
+    CHECK(get(c, "pyres") == token);
+    // And the shell can release the Python app's lock with its token.
+    CHECK(
+        run_cli(server, {"lock", "release", "pyres", "--prefix", "", "--token", token}).exit_code ==
+        0);
+    CHECK(c.command({"EXISTS", "pyres"}).integer() == 0);
+}
+
+TEST_CASE("a redis-ops lock under --prefix '' blocks redis-py and is released by it") {
+    RedisServer server;
+    Connection c = server.connect();
+    auto a = run_cli(server, {"lock", "acquire", "shared", "--prefix", "", "--ttl", "60s"});
+    REQUIRE(a.exit_code == 0);
+    std::string token = trim(a.out);
+    CHECK(get(c, "shared") == token);
+    auto [rc, out] = python(server,
+                            "print(r.lock('shared').acquire(blocking=False))\n"
+                            "l = r.lock('shared')\nl.local.token = b'" +
+                                token + "'\nl.release()\nprint('released')\n");
+    CHECK(rc == 0);
+    CHECK(out == "False\nreleased\n");
+    CHECK(c.command({"EXISTS", "shared"}).integer() == 0);
+}
+
+TEST_CASE("eight concurrent lock runs doing read-modify-write of a file end at exactly 8") {
+    RedisServer server;
+    std::string counter = server.dir() + "/counter";
+    std::ofstream(counter) << "0\n";
+    std::vector<std::thread> runners;
+    std::vector<int> codes(8, -1);
+    for (int i = 0; i < 8; ++i) {
+        runners.emplace_back([&, i] {
+            codes[i] =
+                run_cli(server,
+                        {"lock", "run", "counter", "--wait", "60s", "--ttl", "10s", "--", "sh",
+                         "-c", "n=$(cat \"$0\"); sleep 0.05; echo $((n+1)) > \"$0\"", counter},
+                        bounded(90s))
+                    .exit_code;
+        });
+    }
+    for (auto& t : runners) t.join();
+    for (int code : codes) CHECK(code == 0);
+    CHECK(trim(slurp(counter)) == "8");
+    Connection c = server.connect();
+    CHECK(c.command({"EXISTS", "lock:counter"}).integer() == 0);
+    CHECK(get(c, "{lock:counter}:fence") == "8");
+}
+
+TEST_CASE("lock run renews a 2s lock through a 5s command and releases it at the end") {
+    RedisServer server;
+    Connection c = server.connect();
+    std::string tokfile = server.dir() + "/token";
+    std::optional<std::string> seen;
+    long long seen_pttl = -3;
+    std::thread watcher([&] {
+        if (!wait_for_file(tokfile)) return;
+        std::this_thread::sleep_for(4300ms);  // well past two TTLs of 2 s
+        Connection w = server.connect();
+        seen = get(w, "lock:renewed");
+        seen_pttl = pttl(w, "lock:renewed");
+    });
+    auto r = run_cli(server,
+                     {"lock", "run", "renewed", "--ttl", "2s", "--", "sh", "-c",
+                      "echo $REDIS_OPS_LOCK_TOKEN > \"$0\"; sleep 5", tokfile},
+                     bounded(60s));
+    watcher.join();
+    CHECK(r.exit_code == 0);
+    REQUIRE(seen);
+    CHECK(*seen == trim(slurp(tokfile)));
+    CHECK(seen_pttl > 0);
+    CHECK(c.command({"EXISTS", "lock:renewed"}).integer() == 0);
+}
+
+TEST_CASE("lock run stops the command and exits 5 when the lock is taken over or deleted") {
+    RedisServer server;
+    Connection c = server.connect();
+    for (bool overwrite : {true, false}) {
+        CAPTURE(overwrite);
+        std::string started = server.dir() + "/started" + std::to_string(overwrite);
+        std::string after = server.dir() + "/after" + std::to_string(overwrite);
+        std::thread thief([&] {
+            if (!wait_for_file(started)) return;
+            Connection t = server.connect();
+            if (overwrite) {
+                t.command({"SET", "lock:stolen", "thief", "PX", "60000"});
+            } else {
+                t.command({"DEL", "lock:stolen"});
+            }
+        });
+        auto r = run_cli(server,
+                         {"lock", "run", "stolen", "--ttl", "1s", "--", "sh", "-c",
+                          "echo x > \"$0\"; sleep 10; touch \"$1\"", started, after},
+                         bounded(60s));
+        thief.join();
+        CHECK(r.exit_code == 5);
+        CHECK(r.err.find("lost") != std::string::npos);
+        CHECK_FALSE(exists(after));
+        if (overwrite) {
+            CHECK(get(c, "lock:stolen") == "thief");  // the new owner's lock is left alone
+            c.command({"DEL", "lock:stolen"});
+        }
+    }
+}
+
+TEST_CASE("lock run stops the command and exits 5 when the server dies mid-run") {
+    RedisServer server;
+    std::string started = server.dir() + "/started";
+    std::string after = server.dir() + "/after";
+    std::thread killer([&] {
+        if (wait_for_file(started)) server.kill();
+    });
+    auto r = run_cli(server,
+                     {"lock", "run", "doomed", "--ttl", "2s", "--", "sh", "-c",
+                      "echo x > \"$0\"; sleep 10; touch \"$1\"", started, after},
+                     bounded(60s));
+    killer.join();
+    CHECK(r.exit_code == 5);
+    CHECK(r.err.find("renewed") != std::string::npos);
+    CHECK_FALSE(exists(after));
+}
+
+TEST_CASE("--max-hold bounds how long lock run keeps renewing") {
+    RedisServer server;
+    Connection c = server.connect();
+    auto r = run_cli(
+        server,
+        {"lock", "run", "bounded", "--ttl", "1s", "--max-hold", "1500ms", "--", "sleep", "10"},
+        bounded(60s));
+    CHECK(r.exit_code == 5);
+    CHECK(r.err.find("max-hold") != std::string::npos);
+    CHECK(c.command({"EXISTS", "lock:bounded"}).integer() == 0);
+}
+
+TEST_CASE("lock run passes the command's exit status through and releases the lock") {
+    RedisServer server;
+    Connection c = server.connect();
+    CHECK(run_cli(server, {"lock", "run", "st", "--", "sh", "-c", "exit 7"}).exit_code == 7);
+    CHECK(run_cli(server, {"lock", "run", "st", "--", "sh", "-c", "kill -KILL $$"}).exit_code ==
+          137);
+    CHECK(run_cli(server, {"lock", "run", "st", "--", "true"}).exit_code == 0);
+    auto missing = run_cli(server, {"lock", "run", "st", "--", "/nonexistent/cmd"});
+    CHECK(missing.exit_code == 127);
+    CHECK(missing.err.find("nonexistent") != std::string::npos);
+    CHECK(run_cli(server, {"lock", "run", "st", "--", server.dir()}).exit_code == 126);
+    CHECK(c.command({"EXISTS", "lock:st"}).integer() == 0);
+    CHECK(get(c, "{lock:st}:fence") == "5");
+}
+
+TEST_CASE("lock run forwards SIGTERM to the command and exits with its status") {
+    RedisServer server;
+    Connection c = server.connect();
+    std::string after = server.dir() + "/after";
+    // The command signals its parent (redis-ops), which must pass the signal on.
+    auto r = run_cli(
+        server,
+        {"lock", "run", "sig", "--", "sh", "-c", "kill -TERM $PPID; sleep 10; touch \"$0\"", after},
+        bounded(60s));
+    CHECK(r.exit_code == 143);
+    CHECK_FALSE(exists(after));
+    CHECK(c.command({"EXISTS", "lock:sig"}).integer() == 0);
+}
+
+TEST_CASE("bad lock input is a usage error") {
+    RedisServer server;
+    CHECK(run_cli(server, {"lock", "acquire", "x", "--ttl", "soon"}).exit_code == 2);
+    CHECK(run_cli(server, {"lock", "acquire", "x", "--ttl=-5s"}).exit_code == 2);
+    CHECK(run_cli(server, {"lock", "acquire", "x", "--ttl", "0"}).exit_code == 2);
+    CHECK(run_cli(server, {"lock", "acquire", ""}).exit_code == 2);
+    CHECK(run_cli(server, {"lock", "run", "x"}).exit_code == 2);
+    CHECK(run_cli(server, {"lock", "run", "x", "--"}).exit_code == 2);
+    CHECK(run_cli(server, {"lock", "run", "x", "--ttl", "2s", "--grace", "1s", "--", "true"})
+              .exit_code == 2);
+    CHECK(run_cli(server, {"lock", "release", "x"}).exit_code == 2);
+    CHECK(run_cli(server, {"lock", "extend", "x"}).exit_code == 2);
+    Connection c = server.connect();
+    CHECK(c.command({"DBSIZE"}).integer() == 0);
+}
+
+TEST_CASE("an unreachable server exits 3 and lock run does not start the command") {
+    TempDir dir;
+    std::string marker = dir.path() + "/ran";
+    std::string port = std::to_string(free_port());
+    auto r = run_cli({"-p", port, "lock", "run", "x", "--", "touch", marker}, bounded());
+    CHECK(r.exit_code == 3);
+    CHECK_FALSE(exists(marker));
+    CHECK(run_cli({"-p", port, "lock", "acquire", "x"}, bounded()).exit_code == 3);
+}
