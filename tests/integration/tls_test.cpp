@@ -1,0 +1,196 @@
+// TLS against a real redis-server --tls-port, with certificates made by openssl at test time.
+#include <doctest/doctest.h>
+
+#include "deploy_fixture.hpp"
+#include "redis/client.hpp"
+#include "redis/errors.hpp"
+#include "redis/pipeline.hpp"
+
+using namespace redisops;
+using namespace redisops::test;
+
+namespace {
+
+const TestCertificates& certs() {
+    static TestCertificates c;  // made once per test binary: openssl is slow-ish
+    return c;
+}
+
+ConnectionOptions tls_options(int port, const std::string& host = "127.0.0.1") {
+    ConnectionOptions o;
+    o.address.host = host;
+    o.address.port = port;
+    o.tls.enabled = true;
+    o.tls.cacert = certs().ca();
+    o.connect_timeout = std::chrono::seconds(5);
+    o.command_timeout = std::chrono::seconds(10);
+    return o;
+}
+
+/// The message of the ConnectionError that connecting and PING raise.
+std::string connect_error(const ConnectionOptions& o) {
+    try {
+        Client c(o);
+        c.command({"PING"});
+    } catch (const ConnectionError& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+std::vector<std::string> tls_cli(int port, std::vector<std::string> extra) {
+    std::vector<std::string> a = {"-p", std::to_string(port), "--tls", "--cacert", certs().ca()};
+    a.insert(a.end(), extra.begin(), extra.end());
+    return a;
+}
+
+/// The subcommands land in parallel with this file; until `cache` exists, its placeholder
+/// refuses before connecting, and the CLI half of a test has nothing to check.
+bool cache_landed(const CliResult& r) {
+    if (r.err.find("not implemented yet") == std::string::npos) return true;
+    MESSAGE("cache subcommand not implemented yet; CLI check skipped");
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("a verified TLS connection carries binary values and large pipelines") {
+    TlsRedisServer server(certs());
+    Client client(tls_options(server.tls_port()));
+    std::string value(300000, 'x');
+    value[5] = '\0';
+    client.command_for_key("tls:big", {"SET", "tls:big", value});
+    CHECK(*client.command_for_key("tls:big", {"GET", "tls:big"}).opt_str() == value);
+
+    Pipeline p(client.connection());
+    for (int i = 0; i < 2000; ++i) p.add({"SET", "tls:k" + std::to_string(i), std::to_string(i)});
+    auto replies = p.exec();
+    CHECK(replies.size() == 2000);
+    // What is in Redis, seen over the plain port.
+    Connection plain = server.plain().connect();
+    CHECK(plain.command({"GET", "tls:k1999"}).str() == "1999");
+    CHECK(plain.command({"STRLEN", "tls:big"}).integer() == 300000);
+}
+
+TEST_CASE("the host name 'localhost' is verified against the certificate's DNS name") {
+    TlsRedisServer server(certs());
+    Client client(tls_options(server.tls_port(), "localhost"));
+    CHECK(client.command({"PING"}).str() == "PONG");
+}
+
+TEST_CASE("a server certificate from an unknown CA is refused with 'unknown CA'") {
+    TlsRedisServer server(certs());
+    ConnectionOptions o = tls_options(server.tls_port());
+    o.tls.cacert = certs().path("other-ca.crt");
+    std::string msg = connect_error(o);
+    CHECK(msg.find("unknown CA") != std::string::npos);
+
+    auto r = run_cli({"-p", std::to_string(server.tls_port()), "--tls", "--cacert",
+                      certs().path("other-ca.crt"), "cache", "get", "x"});
+    if (cache_landed(r)) {
+        CHECK(r.exit_code == 3);
+        CHECK(r.err.find("unknown CA") != std::string::npos);
+    }
+}
+
+TEST_CASE("with no --cacert the system store is used, and a private CA is unknown to it") {
+    TlsRedisServer server(certs());
+    ConnectionOptions o = tls_options(server.tls_port());
+    o.tls.cacert.clear();
+    CHECK(connect_error(o).find("unknown CA") != std::string::npos);
+}
+
+TEST_CASE("an expired server certificate is refused with 'expired'") {
+    TlsRedisServer server(certs(), false, "expired.crt");
+    std::string msg = connect_error(tls_options(server.tls_port()));
+    CHECK(msg.find("expired") != std::string::npos);
+    auto r = run_cli(tls_cli(server.tls_port(), {"cache", "get", "x"}));
+    if (cache_landed(r)) {
+        CHECK(r.exit_code == 3);
+        CHECK(r.err.find("expired") != std::string::npos);
+    }
+}
+
+TEST_CASE("a certificate for another name is refused with 'hostname mismatch'") {
+    TlsRedisServer server(certs(), false, "wrong-name.crt");
+    std::string by_ip = connect_error(tls_options(server.tls_port()));
+    CHECK(by_ip.find("hostname mismatch") != std::string::npos);
+    std::string by_name = connect_error(tls_options(server.tls_port(), "localhost"));
+    CHECK(by_name.find("hostname mismatch") != std::string::npos);
+    CHECK(by_name.find("localhost") != std::string::npos);
+
+    SUBCASE("--sni names the host the certificate was made for") {
+        ConnectionOptions o = tls_options(server.tls_port());
+        o.tls.sni = "other.example";
+        Client client(o);
+        CHECK(client.command({"PING"}).str() == "PONG");
+    }
+    SUBCASE("--sni with a name the certificate lacks is a mismatch too") {
+        TlsRedisServer good(certs());
+        ConnectionOptions o = tls_options(good.tls_port());
+        o.tls.sni = "other.example";
+        CHECK(connect_error(o).find("hostname mismatch") != std::string::npos);
+        auto r = run_cli(tls_cli(good.tls_port(), {"--sni", "other.example", "cache", "get", "x"}));
+        if (cache_landed(r)) {
+            CHECK(r.exit_code == 3);
+            CHECK(r.err.find("hostname mismatch") != std::string::npos);
+        }
+    }
+}
+
+TEST_CASE("--insecure skips verification: unknown CA and wrong name are accepted") {
+    TlsRedisServer server(certs(), false, "wrong-name.crt");
+    ConnectionOptions o = tls_options(server.tls_port());
+    o.tls.cacert = certs().path("other-ca.crt");
+    o.tls.insecure = true;
+    Client client(o);
+    client.command_for_key("tls:insecure", {"SET", "tls:insecure", "1"});
+    CHECK(server.plain().connect().command({"GET", "tls:insecure"}).str() == "1");
+}
+
+TEST_CASE("mutual TLS: the server that requires a client certificate accepts ours") {
+    TlsRedisServer server(certs(), true);
+    ConnectionOptions o = tls_options(server.tls_port());
+    o.tls.cert = certs().path("client.crt");
+    o.tls.key = certs().path("client.key");
+    Client client(o);
+    client.command_for_key("tls:mtls", {"SET", "tls:mtls", "yes"});
+    CHECK(server.plain().connect().command({"GET", "tls:mtls"}).str() == "yes");
+}
+
+TEST_CASE("mutual TLS: without a client certificate, or with a stranger's, it is exit 3") {
+    TlsRedisServer server(certs(), true);
+    ConnectionOptions o = tls_options(server.tls_port());
+    CHECK(connect_error(o) != "(no error)");
+    o.tls.cert = certs().path("stranger.crt");
+    o.tls.key = certs().path("stranger.key");
+    CHECK(connect_error(o) != "(no error)");
+
+    auto r = run_cli(tls_cli(server.tls_port(), {"cache", "get", "x"}));
+    if (cache_landed(r)) {
+        CHECK(r.exit_code == 3);
+        CHECK(r.err.find("TLS") != std::string::npos);
+    }
+}
+
+TEST_CASE("a plain-text server on a TLS connection fails the handshake, exit 3") {
+    RedisServer plain;
+    ConnectionOptions o = tls_options(plain.port());
+    CHECK(connect_error(o).find("TLS handshake") != std::string::npos);
+}
+
+TEST_CASE("rediss:// URLs turn TLS on") {
+    TlsRedisServer server(certs());
+    ConnectionOptions o = parse_url("rediss://127.0.0.1:" + std::to_string(server.tls_port()));
+    CHECK(o.tls.enabled);
+    o.tls.cacert = certs().ca();
+    Client client(o);
+    CHECK(client.command({"PING"}).str() == "PONG");
+}
+
+TEST_CASE("a missing CA file is a clear connection error") {
+    TlsRedisServer server(certs());
+    ConnectionOptions o = tls_options(server.tls_port());
+    o.tls.cacert = "/nonexistent/ca.crt";
+    CHECK(connect_error(o).find("/nonexistent/ca.crt") != std::string::npos);
+}
