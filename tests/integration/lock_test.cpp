@@ -121,6 +121,22 @@ TEST_CASE("the fencing token strictly increases across acquisitions") {
     CHECK(std::stoll(r.out) > last);
 }
 
+TEST_CASE("acquire with the caller's own --token is idempotent for that owner") {
+    RedisServer server;
+    Connection c = server.connect();
+    auto first = run_cli(server, {"lock", "acquire", "mine", "--token", "tok-1", "--ttl", "5s"});
+    REQUIRE(first.exit_code == 0);
+    CHECK(trim(first.out) == "tok-1");
+    // The owner again: the TTL is reset and no new fencing token is drawn.
+    auto again = run_cli(server, {"lock", "acquire", "mine", "--token", "tok-1", "--ttl", "60s"});
+    CHECK(again.exit_code == 0);
+    CHECK(pttl(c, "lock:mine") > 50000);
+    CHECK(get(c, "{lock:mine}:fence") == "1");
+    CHECK(run_cli(server, {"lock", "acquire", "mine", "--token", "tok-2"}).exit_code == 1);
+    CHECK(get(c, "lock:mine") == "tok-1");
+    CHECK(run_cli(server, {"lock", "acquire", "mine", "--token", ""}).exit_code == 2);
+}
+
 TEST_CASE("release with a stranger's token fails and keeps the lock; the owner's token frees it") {
     RedisServer server;
     Connection c = server.connect();
