@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 packages=(g++ cmake make pkg-config libhiredis-dev libcli11-dev libfmt-dev doctest-dev
           nlohmann-json3-dev libssl-dev redis-server redis-tools python3 python3-redis openssl
-          clang-14 libclang-rt-14-dev)
+          clang-14 libclang-rt-14-dev
+          groff-base zsh fish)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
