@@ -1,0 +1,193 @@
+#include "session/session_index.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <unordered_set>
+
+#include "redis/errors.hpp"
+#include "redis/pipeline.hpp"
+#include "redis/slot.hpp"
+#include "session/session_field.hpp"
+#include "util/random.hpp"
+#include "util/text.hpp"
+
+namespace redisops {
+namespace {
+
+// SSCAN page size: big enough to amortise round trips, small enough that one page's
+// pipeline of reads (or one UNLINK) never holds the server for long.
+constexpr const char* kScanCount = "500";
+
+const Script& read_script() {
+    static const Script s("session_read");
+    return s;
+}
+const Script& detach_script() {
+    static const Script s("session_detach_index");
+    return s;
+}
+
+/// Indexes into `keys`, grouped by the node that serves each key (one group unless Cluster).
+/// Nodes are told apart by address, not by Connection&, which the client may move.
+std::vector<std::vector<size_t>> group_by_node(Client& client,
+                                               const std::vector<std::string>& keys) {
+    std::vector<std::vector<size_t>> groups;
+    if (keys.empty()) return groups;
+    if (!client.options().cluster) {
+        groups.emplace_back(keys.size());
+        for (size_t i = 0; i < keys.size(); ++i) groups[0][i] = i;
+        return groups;
+    }
+    std::map<std::string, std::vector<size_t>> by_node;
+    for (size_t i = 0; i < keys.size(); ++i) {
+        by_node[client.connection_for_key(keys[i]).address().display()].push_back(i);
+    }
+    for (auto& [node, idx] : by_node) groups.push_back(std::move(idx));
+    return groups;
+}
+
+/// Whether the index exists; a ReplyError when it holds something other than a SET.
+bool index_exists(Client& client, const std::string& index) {
+    std::string type(client.command_for_key(index, {"TYPE", index}).str());
+    if (type == "none") return false;
+    if (type != "set") {
+        throw ReplyError(fmt::format("WRONGTYPE {} holds a {}, not a set of session ids",
+                                     quote_if_needed(index), type));
+    }
+    return true;
+}
+
+/// SSCAN pages of `set`, each page's new ids handed to `page`. SSCAN may repeat an element
+/// (after a rehash); `seen` drops repeats when asked. Removing members while scanning is safe:
+/// every member present for the whole walk is still returned.
+template <typename F>
+void scan_members(Client& client, const std::string& set, bool dedupe, F&& page) {
+    std::unordered_set<std::string> seen;
+    std::string cursor = "0";
+    do {
+        Reply r = client.command_for_key(set, {"SSCAN", set, cursor, "COUNT", kScanCount});
+        cursor = std::string(r[0].str());
+        std::vector<std::string> ids = r[1].strings();
+        if (dedupe) {
+            std::erase_if(ids, [&](const std::string& id) { return !seen.insert(id).second; });
+        }
+        if (!ids.empty()) page(ids);
+    } while (cursor != "0");
+}
+
+/// UNLINKs keys (memory freed in the background), one command per slot so it is valid on a
+/// cluster, pipelined per node. Returns how many existed.
+size_t unlink_keys(Client& client, const std::vector<std::string>& keys) {
+    size_t removed = 0;
+    for (const auto& group : group_by_node(client, keys)) {
+        std::map<int, Args> by_slot;
+        for (size_t i : group) {
+            int slot = client.options().cluster ? hash_slot(keys[i]) : 0;
+            Args& argv = by_slot[slot];
+            if (argv.empty()) argv.push_back("UNLINK");
+            argv.push_back(keys[i]);
+        }
+        Pipeline p(client.connection_for_key(keys[group.front()]));
+        for (const auto& [slot, argv] : by_slot) p.add(argv);
+        for (const Reply& r : p.exec()) removed += static_cast<size_t>(r.check().integer());
+    }
+    return removed;
+}
+
+}  // namespace
+
+std::vector<SessionLookup> read_sessions(Client& client, const std::vector<std::string>& ids,
+                                         const std::vector<std::string>& keys) {
+    const Script& script = read_script();
+    std::vector<SessionLookup> out(keys.size());
+    for (const auto& group : group_by_node(client, keys)) {
+        Connection& conn = client.connection_for_key(keys[group.front()]);
+        // Loaded up front so the pipelined EVALSHAs find it (SCRIPT LOAD is idempotent).
+        conn.command({"SCRIPT", "LOAD", script.body()});
+        Pipeline p(conn);
+        for (size_t i : group) p.add(script.evalsha_argv({keys[i]}, {}));
+        std::vector<Reply> replies = p.exec();
+        for (size_t k = 0; k < group.size(); ++k) {
+            size_t i = group[k];
+            Reply& r = replies[k];
+            // A SCRIPT FLUSH between the load and the pipeline: run that one the slow way.
+            if (r.is_error() && r.error().starts_with("NOSCRIPT")) {
+                r = client.eval(script, {keys[i]}, {});
+            }
+            r.check();
+            out[i] = decode_session_reply(ids[i], keys[i], r.view());
+        }
+    }
+    return out;
+}
+
+SessionListing list_sessions(Client& client, const SessionLayout& layout,
+                             std::string_view user_id) {
+    check_identifier(user_id, "--user-id");
+    SessionListing out;
+    out.index_key = layout.index_key(user_id);
+    if (!index_exists(client, out.index_key)) return out;
+    scan_members(client, out.index_key, true, [&](const std::vector<std::string>& ids) {
+        std::vector<std::string> keys;
+        keys.reserve(ids.size());
+        for (const auto& id : ids) keys.push_back(layout.session_key(id));
+        std::vector<SessionLookup> found = read_sessions(client, ids, keys);
+        Args srem{"SREM", out.index_key};
+        for (size_t i = 0; i < ids.size(); ++i) {
+            switch (found[i].state) {
+                case SessionLookup::State::Missing:
+                    // Ids are never reused and a session is written before its index entry,
+                    // so a missing session is gone for good: its entry can go.
+                    srem.push_back(ids[i]);
+                    break;
+                case SessionLookup::State::NotASession:
+                    ++out.skipped;
+                    break;
+                case SessionLookup::State::Live:
+                    if (found[i].session.user_id && *found[i].session.user_id != user_id) {
+                        ++out.skipped;  // listed in this index but owned by someone else
+                    } else {
+                        out.sessions.push_back(std::move(found[i].session));
+                    }
+                    break;
+            }
+        }
+        if (srem.size() > 2) {
+            out.pruned +=
+                static_cast<size_t>(client.command_for_key(out.index_key, srem).integer());
+        }
+    });
+    std::sort(out.sessions.begin(), out.sessions.end(), [](const Session& a, const Session& b) {
+        // Oldest first; sessions that do not say when they were made go last.
+        if (a.created_at.has_value() != b.created_at.has_value()) return a.created_at.has_value();
+        if (a.created_at != b.created_at) return *a.created_at < *b.created_at;
+        return a.id < b.id;
+    });
+    return out;
+}
+
+DestroyAllResult destroy_all_sessions(Client& client, const SessionLayout& layout,
+                                      std::string_view user_id) {
+    check_identifier(user_id, "--user-id");
+    DestroyAllResult out;
+    out.index_key = layout.index_key(user_id);
+    // The tombstone shares the index's slot (RENAME needs that on a cluster); the random part
+    // keeps two concurrent destroy-alls from colliding.
+    std::string tombstone = same_slot_key(out.index_key, ":destroying:" + random_hex(8));
+    out.index_entries =
+        static_cast<size_t>(client.eval(detach_script(), {out.index_key, tombstone}, {}).integer());
+    if (out.index_entries == 0) return out;
+    // No dedupe needed: UNLINK of a key already gone counts 0, so repeats cannot inflate.
+    scan_members(client, tombstone, false, [&](const std::vector<std::string>& ids) {
+        std::vector<std::string> keys;
+        keys.reserve(ids.size());
+        for (const auto& id : ids) keys.push_back(layout.session_key(id));
+        out.destroyed += unlink_keys(client, keys);
+    });
+    client.command_for_key(tombstone, {"UNLINK", tombstone});
+    return out;
+}
+
+}  // namespace redisops

@@ -1,0 +1,62 @@
+// One session at a time: create, read, touch (sliding expiration) and destroy, keeping the
+// user's index (`user_sessions:<user>`, a SET of ids) in step with the session keys.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "redis/client.hpp"
+#include "session/session_field.hpp"
+#include "session/session_record.hpp"
+
+namespace redisops {
+
+/// The lifetime `session create` gives and `session touch` falls back to.
+constexpr std::chrono::milliseconds kDefaultSessionTtl = std::chrono::hours(24);
+
+struct NewSession {
+    std::string user_id;
+    std::chrono::milliseconds ttl = kDefaultSessionTtl;
+    std::vector<SessionField> fields;
+};
+
+struct CreatedSession {
+    std::string id;
+    std::string key;
+    std::string index_key;
+    long long created_at = 0;  // unix seconds, the server's clock
+};
+
+/// True when the session key and the index key must be written in two single-slot steps:
+/// on a cluster, whenever their hash slots differ. Standalone and Sentinel run one script.
+bool session_keys_split(const Client& client, std::string_view session_key,
+                        std::string_view index_key);
+
+/// A fresh id: 32 CSPRNG bytes, URL-safe base64 (43 characters), never starting with '-'.
+std::string new_session_id();
+
+/// Writes the HASH, its TTL and the index entry (index TTL raised to at least the session's).
+/// Throws UsageError for bad input and ReplyError (WRONGTYPE …) when the index is not a SET.
+CreatedSession create_session(Client& client, const SessionLayout& layout, const NewSession& req);
+
+/// The session, or nullopt when the key does not exist. A key of another type throws
+/// ReplyError naming the key and its type.
+std::optional<Session> read_session(Client& client, const SessionLayout& layout,
+                                    std::string_view id);
+
+/// The TTL `touch` applies without --ttl: the session's own max age, else 24h.
+std::chrono::milliseconds default_touch_ttl(const Session& s);
+
+/// Sets the session's TTL to `ttl` and raises its index TTL to at least that. False when the
+/// session disappeared meanwhile.
+bool touch_session(Client& client, const SessionLayout& layout, const Session& s,
+                   std::chrono::milliseconds ttl);
+
+/// Deletes the session and its index entry (the index is found through the session's
+/// user_id). False when there was no such session.
+bool destroy_session(Client& client, const SessionLayout& layout, std::string_view id);
+
+}  // namespace redisops
