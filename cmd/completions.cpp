@@ -1,0 +1,62 @@
+// `redis-ops completions bash|zsh|fish|tree` (hidden): writes shell completions generated from
+// the binary's own command tree, so they cannot drift from the flags. completions/ holds the
+// committed output (scripts/regen-docs.sh), and a test fails when the two differ. `tree` is a
+// plain listing of every command and flag, for the man-page sync test.
+#include <string>
+
+#include "cli_tree.hpp"
+#include "completion_scripts.hpp"
+#include "context.hpp"
+
+namespace redisops {
+
+namespace {
+
+std::string tree_listing(const std::vector<CommandInfo>& tree) {
+    std::string out;
+    for (const auto& cmd : tree) {
+        out += "command\t" + cmd.joined() + "\t\t\n";
+        for (const auto& f : cmd.flags) {
+            // Every command has --help; the man pages document it once, in redis-ops(1).
+            if (!cmd.path.empty() && f.names == std::vector<std::string>{"--help"}) continue;
+            std::string names, choices;
+            for (const auto& n : f.names) names += (names.empty() ? "" : ",") + n;
+            for (const auto& c : f.choices) choices += (choices.empty() ? "" : ",") + c;
+            out += "flag\t" + cmd.joined() + "\t" + names + "\t" + choices + "\n";
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+void setup_completions(CLI::App& app, Context& ctx) {
+    auto* sub = app.add_subcommand("completions", "Print shell completions for redis-ops");
+    sub->group("");  // hidden: not a user-facing command, and not listed in --help
+    auto shell = std::make_shared<std::string>();
+    sub->add_option("shell", *shell, "bash, zsh, fish, or tree (a listing of every flag)")
+        ->required()
+        ->check(CLI::IsMember({"bash", "zsh", "fish", "tree"}));
+    sub->footer(
+        "Install: redis-ops completions bash > /etc/bash_completion.d/redis-ops\n"
+        "         redis-ops completions zsh > \"${fpath[1]}/_redis-ops\"\n"
+        "         redis-ops completions fish > ~/.config/fish/completions/redis-ops.fish");
+    CLI::App* root = &app;
+    sub->callback([&ctx, shell, root] {
+        ctx.action = [&ctx, shell, root]() -> int {
+            auto tree = command_tree(*root);
+            if (*shell == "bash") {
+                ctx.out(bash_completion(tree));
+            } else if (*shell == "zsh") {
+                ctx.out(zsh_completion(tree));
+            } else if (*shell == "fish") {
+                ctx.out(fish_completion(tree));
+            } else {
+                ctx.out(tree_listing(tree));
+            }
+            return kExitOk;
+        };
+    });
+}
+
+}  // namespace redisops
