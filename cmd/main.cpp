@@ -7,6 +7,7 @@
 
 #include "context.hpp"
 #include "redis/errors.hpp"
+#include "surface.hpp"
 
 using namespace redisops;
 
@@ -27,6 +28,7 @@ constexpr Subcommand kSubcommands[] = {
     {"stream", setup_stream},
     {"pubsub", setup_pubsub},
     {"scan-audit", setup_scan_audit},
+    {"completions", setup_completions},  // hidden
 };
 
 size_t edit_distance(std::string_view a, std::string_view b) {
@@ -80,6 +82,7 @@ int main(int argc, char** argv) {
     Context ctx(app);
     add_global_options(app, ctx.global);
     for (const auto& sub : kSubcommands) sub.setup(app, ctx);
+    add_help_layout(app);
 
     try {
         try {
@@ -88,22 +91,34 @@ int main(int argc, char** argv) {
             if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
             std::string msg = e.what();
             if (dynamic_cast<const CLI::ExtrasError*>(&e) || dynamic_cast<const CLI::RequiredError*>(&e)) {
-                // Find the deepest parsed subcommand and suggest its closest child.
+                // Walk the words down the tree (`lock aquire` -> under lock), skipping flag
+                // values (`-h cache` is a host), and suggest the closest child where a word
+                // names no subcommand.
                 const CLI::App* at = &app;
-                for (;;) {
-                    auto parsed = at->get_subcommands();
-                    if (parsed.empty()) break;
-                    at = parsed.front();
-                }
-                if (argc > 1 && at == &app) {
-                    for (int i = 1; i < argc; ++i) {
-                        std::string_view word = argv[i];
-                        if (word.starts_with("-")) continue;
-                        if (auto s = suggestion(app, word); !s.empty() && s != word) {
-                            msg += "\nDid you mean '" + s + "'?";
+                for (int i = 1; i < argc; ++i) {
+                    std::string_view word = argv[i];
+                    if (word == "--") break;
+                    if (word.starts_with("-")) {
+                        const CLI::Option* opt = nullptr;
+                        for (const CLI::App* a = at; a && !opt; a = a->get_parent()) {
+                            opt = a->get_option_no_throw(std::string(word));
                         }
-                        break;
+                        if (opt && opt->get_type_size_max() > 0) ++i;  // its value
+                        continue;
                     }
+                    const CLI::App* child = nullptr;
+                    auto subs = at->get_subcommands([](const CLI::App*) { return true; });
+                    for (const CLI::App* sub : subs) {
+                        if (sub->check_name(std::string(word))) child = sub;
+                    }
+                    if (child) {
+                        at = child;
+                        continue;
+                    }
+                    if (auto s = suggestion(*at, word); !s.empty() && s != word) {
+                        msg += "\nDid you mean '" + s + "'?";
+                    }
+                    break;
                 }
             }
             return fail(kExitUsage, msg + "\nRun with --help for usage.");
