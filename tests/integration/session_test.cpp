@@ -5,7 +5,9 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "deploy_fixture.hpp"
 #include "fixture.hpp"
+#include "redis/client.hpp"
 #include "redis/pipeline.hpp"
 #include "util/process.hpp"
 #include "util/text.hpp"
@@ -360,4 +362,66 @@ TEST_CASE("values that are not UTF-8 print quoted in text and escaped in JSON") 
     auto doc = nlohmann::json::parse(json.out);
     CHECK(doc["fields"]["bin"] == to_json_text("\xff\xfe"));
     CHECK(doc["fields"][to_json_text("k\xc0")] == "line\nbreak");
+}
+
+TEST_CASE("on a cluster every subcommand works with sessions and indexes in other slots") {
+    TestCluster cluster;
+    Client client(cluster.options());
+    auto run = [&](std::vector<std::string> args) {
+        std::vector<std::string> full = cluster.cli_args();
+        full.insert(full.end(), args.begin(), args.end());
+        CliOptions opts;
+        opts.timeout = std::chrono::seconds(60);
+        return run_cli(full, opts);
+    };
+    std::string index = "user_sessions:u1";
+    std::vector<std::string> ids;
+    for (int i = 0; i < 4; ++i) {
+        CliResult r = run({"session", "create", "--user-id", "u1", "--ttl", "1h"});
+        REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+        ids.push_back(trim(r.out));
+    }
+    for (const auto& id : ids) {
+        std::string key = "session:" + id;
+        CHECK(client.command_for_key(key, {"HGET", key, "user_id"}).str() == "u1");
+        CHECK(client.command_for_key(index, {"SISMEMBER", index, id}).integer() == 1);
+    }
+    CHECK(client.command_for_key(index, {"PTTL", index}).integer() > 3'000'000);
+
+    std::string key0 = "session:" + ids[0];
+    REQUIRE(run({"session", "touch", ids[0], "--ttl", "3h"}).exit_code == 0);
+    CHECK(client.command_for_key(key0, {"PTTL", key0}).integer() > 10'000'000);
+    CHECK(client.command_for_key(index, {"PTTL", index}).integer() > 10'000'000);
+
+    client.command_for_key(index, {"SADD", index, "dead-on-cluster"});
+    CliResult l = run({"session", "list", "--user-id", "u1", "--json"});
+    REQUIRE_MESSAGE(l.exit_code == 0, l.err);
+    auto doc = nlohmann::json::parse(l.out);
+    CHECK(doc["count"] == 4);
+    CHECK(doc["pruned"] == 1);
+
+    REQUIRE(run({"session", "destroy", ids[0]}).exit_code == 0);
+    CHECK(client.command_for_key(key0, {"EXISTS", key0}).integer() == 0);
+    CHECK(client.command_for_key(index, {"SISMEMBER", index, ids[0]}).integer() == 0);
+
+    // Spread over many slots and all three masters.
+    for (int i = 0; i < 300; ++i) {
+        std::string id = "c" + std::to_string(i);
+        std::string key = "session:" + id;
+        client.command_for_key(key, {"HSET", key, "user_id", "u1"});
+        client.command_for_key(index, {"SADD", index, id});
+        ids.push_back(id);
+    }
+    CliResult all = run({"session", "destroy-all", "--user-id", "u1", "--json"});
+    REQUIRE_MESSAGE(all.exit_code == 0, all.err);
+    CHECK(nlohmann::json::parse(all.out)["destroyed"] == 303);
+    for (const auto& id : ids) {
+        std::string key = "session:" + id;
+        CHECK(client.command_for_key(key, {"EXISTS", key}).integer() == 0);
+    }
+    long long keys_left = 0;
+    for (size_t n = 0; n < cluster.size(); ++n) {
+        keys_left += cluster.node(n).connect().command({"DBSIZE"}).integer();
+    }
+    CHECK(keys_left == 0);
 }
