@@ -1,0 +1,197 @@
+#include "cache/fetch.hpp"
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <thread>
+
+#include "cache/entry.hpp"
+#include "cache/single_flight.hpp"
+#include "cache/xfetch.hpp"
+#include "redis/errors.hpp"
+#include "util/process.hpp"
+#include "util/units.hpp"
+
+namespace redisops {
+namespace {
+
+// The fallback poll of waiters, in case a Pub/Sub message is lost (a reconnect, a failover).
+constexpr Millis kWaiterPoll{250};
+
+struct CommandRun {
+    int status = 0;
+    std::string out;
+    Millis elapsed{0};
+    std::optional<std::string> exec_error;
+    bool lock_lost = false;
+};
+
+/// Runs the command with its stdout captured and its stderr inherited (so it passes through
+/// live), renewing the lease until the command has exited.
+CommandRun run_holding(FlightLease& lease, const std::vector<std::string>& argv,
+                       Millis renew_every) {
+    auto start = Clock::now();
+    ChildProcess child = ChildProcess::spawn({argv, {}, true});
+    CommandRun run;
+    if (child.exec_error()) {
+        run.status = *child.status();
+        run.exec_error = *child.exec_error();
+        return run;
+    }
+    auto next_renew = start + renew_every;
+    auto renew_if_due = [&] {
+        if (Clock::now() < next_renew) return;
+        if (!run.lock_lost && !lease.extend()) run.lock_lost = true;
+        next_renew = Clock::now() + renew_every;
+    };
+    char buf[65536];
+    for (;;) {
+        auto until = std::chrono::ceil<Millis>(next_renew - Clock::now());
+        pollfd pfd{child.stdout_fd(), POLLIN, 0};
+        int n = ::poll(&pfd, 1, static_cast<int>(std::max<long long>(until.count(), 0)));
+        if (n > 0) {
+            ssize_t got = ::read(child.stdout_fd(), buf, sizeof buf);
+            if (got == 0) break;
+            if (got > 0) run.out.append(buf, static_cast<size_t>(got));
+            if (got < 0 && errno != EINTR && errno != EAGAIN) break;
+        } else if (n < 0 && errno != EINTR) {
+            break;
+        }
+        renew_if_due();
+    }
+    child.close_stdout();
+    // A command may close its stdout some time before it exits: keep the lease meanwhile.
+    Millis nap{1};
+    while (!child.try_wait()) {
+        std::this_thread::sleep_for(nap);
+        nap = std::min(nap * 2, Millis(100));
+        renew_if_due();
+    }
+    run.status = *child.status();
+    run.elapsed = std::chrono::duration_cast<Millis>(Clock::now() - start);
+    return run;
+}
+
+FetchResult served(CachedValue cached, FetchSource source) {
+    FetchResult r;
+    r.source = source;
+    r.value = std::move(cached.value);
+    r.ttl = cached.ttl;
+    r.compute_time = cached.compute_time;
+    return r;
+}
+
+FetchResult compute(Client& client, const FetchRequest& req, const CacheKeys& keys,
+                    FlightLease& lease) {
+    Millis renew_every = std::max(req.lock_ttl / 3, Millis(1));
+    CommandRun run = run_holding(lease, req.argv, renew_every);
+    FetchResult r;
+    r.source = FetchSource::Computed;
+    r.status = run.status;
+    r.compute_time = run.elapsed;
+    if (run.status != 0) {
+        // Nothing is stored; waiters hear why instead of waiting out their --wait.
+        lease.release("fail " + std::to_string(run.status));
+        r.error = run.exec_error
+                      ? *run.exec_error
+                      : "the command " + describe_exit_status(run.status) + "; nothing was cached";
+        return r;
+    }
+    CacheWrite write{keys.value, run.out, req.ttl, req.tag_keys, run.elapsed, lease.token(), true};
+    try {
+        // One script stores value, compute time and tags, releases the lock and notifies.
+        bool released = store_value(client, write);
+        lease.forget();
+        if (!released) run.lock_lost = true;
+    } catch (const ConnectionError& e) {
+        // The command did its work: its output is still the caller's answer.
+        r.warnings.push_back(std::string("the result was not cached: ") + e.what());
+    }
+    if (run.lock_lost) {
+        r.warnings.push_back("the single-flight lock expired while the command ran (" +
+                             format_duration(req.lock_ttl) +
+                             ", see --lock-ttl): another caller may have run it too");
+    }
+    r.value = std::move(run.out);
+    r.ttl = req.ttl;
+    return r;
+}
+
+}  // namespace
+
+const char* fetch_source_name(FetchSource s) {
+    switch (s) {
+        case FetchSource::Hit:
+            return "hit";
+        case FetchSource::Computed:
+            return "computed";
+        case FetchSource::Waited:
+            return "waited";
+    }
+    return "hit";
+}
+
+std::string describe_exit_status(int status) {
+    if (status > 128) return "was killed by signal " + std::to_string(status - 128);
+    return "exited with status " + std::to_string(status);
+}
+
+FetchResult cache_fetch(Client& client, const FetchRequest& req) {
+    CacheKeys keys(req.key);
+    auto deadline = Clock::now() + req.wait;
+
+    if (auto hit = read_cached(client, keys)) {
+        if (!refresh_early(hit->ttl, hit->compute_time, req.beta, uniform_draw())) {
+            return served(std::move(*hit), FetchSource::Hit);
+        }
+        // Early refresh: only the caller that wins the lock recomputes; everyone else (and
+        // this caller, if the refresh fails) is served the value, which has not expired yet.
+        FlightLease lease(client, keys, req.lock_ttl);
+        if (!lease.try_acquire()) return served(std::move(*hit), FetchSource::Hit);
+        FetchResult fresh = compute(client, req, keys, lease);
+        if (fresh.status == 0) return fresh;
+        FetchResult kept = served(std::move(*hit), FetchSource::Hit);
+        kept.warnings.push_back("early refresh failed (" + fresh.error +
+                                "); served the cached value, which has not expired yet");
+        return kept;
+    }
+
+    for (;;) {
+        FlightLease lease(client, keys, req.lock_ttl);
+        if (lease.try_acquire()) {
+            // Another caller may have stored the value between our miss and our lock.
+            if (auto hit = read_cached(client, keys)) {
+                lease.release("");
+                return served(std::move(*hit), FetchSource::Hit);
+            }
+            return compute(client, req, keys, lease);
+        }
+        FlightNews news = wait_for_flight(client, keys, deadline, kWaiterPoll);
+        if (news.outcome == FlightOutcome::Ready) {
+            if (auto value = read_cached(client, keys)) {
+                return served(std::move(*value), FetchSource::Waited);
+            }
+            // Stored and already gone (a tiny TTL, a DEL): start over.
+        } else if (news.outcome == FlightOutcome::Failed) {
+            FetchResult r;
+            r.source = FetchSource::Waited;
+            r.status = news.status;
+            r.error = "the command " + describe_exit_status(news.status) +
+                      " on the caller computing " + req.key + "; nothing was cached";
+            return r;
+        }
+        if (news.outcome == FlightOutcome::TimedOut || Clock::now() >= deadline) {
+            FetchResult r;
+            r.source = FetchSource::Waited;
+            r.status = 1;
+            r.error = "gave up after " + format_duration(req.wait) +
+                      " (--wait) waiting for another caller to compute " + req.key;
+            return r;
+        }
+        // Freed: the computing caller is gone without a result; try to take over.
+    }
+}
+
+}  // namespace redisops

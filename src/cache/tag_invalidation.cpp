@@ -1,0 +1,67 @@
+#include "cache/tag_invalidation.hpp"
+
+#include "cache/entry.hpp"
+#include "cache/key_batch.hpp"
+#include "util/random.hpp"
+
+namespace redisops {
+namespace {
+
+/// Walks a set with SSCAN and applies `command` (UNLINK or EXISTS) to each page of members.
+void drain_set(Client& client, const std::string& set_key, std::string_view command,
+               const TagInvalidationOptions& opts, TagInvalidation& result) {
+    std::string cursor = "0";
+    const std::string count = std::to_string(opts.batch);
+    do {
+        Reply page = client.command_for_key(set_key, {"SSCAN", set_key, cursor, "COUNT", count});
+        cursor = std::string(page[0].str());
+        std::vector<std::string> members = page[1].strings();
+        result.members += members.size();
+        // SSCAN may return a member twice; UNLINK counts it once, and EXISTS in a dry run
+        // scans a set nobody renames, which does not rehash under us in practice.
+        if (!members.empty()) result.deleted += sum_over_keys(client, command, members);
+        if (opts.progress) opts.progress(result.members);
+    } while (cursor != "0");
+}
+
+}  // namespace
+
+std::string tombstone_registry_key(std::string_view tag_key) {
+    return companion_key(tag_key, ":tombstones");
+}
+
+std::string new_tombstone_key(std::string_view tag_key) {
+    return companion_key(tag_key, ":tombstone:" + random_hex(8));
+}
+
+TagInvalidation invalidate_tag(Client& client, const std::string& tag_key,
+                               const TagInvalidationOptions& opts) {
+    static const Script tombstone_script("tag_tombstone");
+    static const Script drop_script("tag_tombstone_drop");
+    TagInvalidation result;
+    result.tag_key = tag_key;
+    const std::string registry = tombstone_registry_key(tag_key);
+
+    if (opts.dry_run) {
+        // Count what a real run would delete: the live set and every undrained tombstone.
+        // SSCAN of a missing key is an empty page; of a non-set, WRONGTYPE (exit 4).
+        drain_set(client, tag_key, "EXISTS", opts, result);
+        for (const auto& tomb :
+             client.command_for_key(registry, {"SMEMBERS", registry}).strings()) {
+            drain_set(client, tomb, "EXISTS", opts, result);
+            ++result.tombstones;
+        }
+        return result;
+    }
+
+    Reply pending =
+        client.eval(tombstone_script, {tag_key, new_tombstone_key(tag_key), registry}, {});
+    for (const auto& tomb : pending.strings()) {
+        drain_set(client, tomb, "UNLINK", opts, result);
+        client.eval(drop_script, {tomb, registry}, {});
+        ++result.tombstones;
+    }
+    return result;
+}
+
+}  // namespace redisops
