@@ -19,6 +19,7 @@ struct TailFlags {
     std::string from, count, format = "text", group, consumer, batch = "1000";
     bool follow = false, create_group = false, ack = false;
     std::chrono::milliseconds claim_idle{0};
+    std::chrono::milliseconds block{5000};
 };
 
 int run_tail(Context& ctx, const TailFlags& f, bool claim_given) {
@@ -33,6 +34,8 @@ int run_tail(Context& ctx, const TailFlags& f, bool claim_given) {
     o.create_group = f.create_group;
     o.ack = f.ack;
     if (claim_given) o.claim_idle = f.claim_idle;
+    if (f.block.count() == 0) throw UsageError("--block: must be above zero");
+    o.block = f.block;
     EntryFormat format = EntryFormat::parse(f.format, ctx.global.json, o.streams.size() > 1);
     Client& client = ctx.client();
     validate(o, client.options().cluster);
@@ -133,6 +136,9 @@ void setup_stream(CLI::App& app, Context& ctx) {
     tail->add_flag("--ack", f->ack, "XACK each entry after printing it (at-least-once)");
     auto* claim = add_duration(tail, "--claim-idle", f->claim_idle,
                                "Claim entries other consumers left pending this long (XAUTOCLAIM)");
+    add_duration(tail, "--block", f->block,
+                 "With -f: longest wait of one blocking read before the streams are checked "
+                 "for deletion or trimming (default 5s)");
     tail->add_option("--batch", f->batch, "Entries per read (bounds memory)")
         ->capture_default_str();
     tail->callback([&ctx, f, claim] {
