@@ -334,7 +334,11 @@ int TestSentinel::failover() {
         new_port = current_master_port();
         if (new_port == old_port) return false;
         RedisServer& promoted = new_port == replica_->port() ? *replica_ : *master_;
-        return promoted.connect().command({"ROLE"})[0].str() == "master";
+        RedisServer& demoted = new_port == replica_->port() ? *master_ : *replica_;
+        // The sentinel reconfigures the old master a moment after it names the new one;
+        // until then both accept writes, which no client can tell apart.
+        return promoted.connect().command({"ROLE"})[0].str() == "master" &&
+               demoted.connect().command({"ROLE"})[0].str() == "slave";
     });
     return new_port;
 }
