@@ -6,9 +6,9 @@
 
 #include "context.hpp"
 #include "lock/lease.hpp"
+#include "lock/redlock.hpp"
 #include "lock/renewal.hpp"
 #include "lock/run.hpp"
-#include "lock/wait.hpp"
 #include "redis/errors.hpp"
 #include "util/text.hpp"
 #include "util/units.hpp"
@@ -27,6 +27,7 @@ struct LockOptions {
     bool force = false;
     int conflict_exit = kExitNegative;
     std::vector<std::string> command;
+    std::string redlock;
 
     LockKeys keys() const { return LockKeys::make(name, prefix); }
 };
@@ -45,6 +46,20 @@ CLI::App* add_leaf(CLI::App* parent, const char* name, const char* help, LockOpt
 
 void add_ttl(CLI::App* sub, LockOptions& o, const char* help) {
     add_duration(sub, "--ttl", o.ttl, help);
+}
+
+void add_redlock(CLI::App* sub, LockOptions& o) {
+    sub->add_option("--redlock", o.redlock,
+                    "Redlock: hold the lock on a majority of these independent masters")
+        ->type_name("URL,URL,URL");
+}
+
+/// One deployment through the global connection flags, or the --redlock quorum (each URL
+/// carries its own credentials and TLS).
+std::unique_ptr<LockStore> open_store(Context& ctx, const LockOptions& o) {
+    if (o.redlock.empty()) return std::make_unique<SingleLockStore>(ctx.client());
+    auto instances = parse_redlock_urls(o.redlock);
+    return std::make_unique<Redlock>(instances, RenewalTiming{o.ttl, Millis(0)}.attempt_timeout());
 }
 
 void add_conflict_code(CLI::App* sub, LockOptions& o) {
@@ -84,13 +99,14 @@ void setup_acquire(CLI::App* parent, Context& ctx) {
     add_duration(sub, "--wait", o->wait, "Wait this long for a busy lock (default 0: don't)");
     sub->add_option("--token", o->token, "Use this token instead of a random one");
     add_conflict_code(sub, *o);
+    add_redlock(sub, *o);
     sub->callback([&ctx, o, sub] {
         if (sub->count("--token") && o->token.empty()) throw UsageError("--token: empty token");
         ctx.action = [&ctx, o]() -> int {
             LockKeys keys = o->keys();
             check_ttl(o->ttl, "--ttl");
             std::string token = o->token.empty() ? new_lock_token() : o->token;
-            AcquireAttempt a = acquire_waiting(ctx.client(), keys, token, o->ttl, o->wait);
+            AcquireAttempt a = open_store(ctx, *o)->acquire(keys, token, o->ttl, o->wait);
             if (!a.acquired) return busy(ctx, *o, keys, a.holder_ttl);
             if (ctx.global.json) {
                 ctx.out(dump_json({{"name", to_json_text(keys.name)},
@@ -115,6 +131,7 @@ void setup_release(CLI::App* parent, Context& ctx) {
     auto* token = sub->add_option("--token", o->token, "The token the lock was acquired with");
     auto* force = sub->add_flag("--force", o->force, "Delete the lock whoever holds it");
     token->excludes(force);
+    add_redlock(sub, *o);
     sub->callback([&ctx, o, sub] {
         if (!sub->count("--token") && !o->force)
             throw UsageError("release needs --token T or --force");
@@ -123,7 +140,7 @@ void setup_release(CLI::App* parent, Context& ctx) {
             LockKeys keys = o->keys();
             std::string name = quote_if_needed(keys.name);
             if (o->force) {
-                std::optional<std::string> removed = force_release(ctx.client(), keys);
+                std::optional<std::string> removed = open_store(ctx, *o)->force_release(keys);
                 if (ctx.global.json) {
                     ctx.out(dump_json({{"name", to_json_text(keys.name)},
                                        {"key", to_json_text(keys.key)},
@@ -141,7 +158,7 @@ void setup_release(CLI::App* parent, Context& ctx) {
                 }
                 return kExitOk;
             }
-            Ownership result = release(ctx.client(), keys, o->token);
+            Ownership result = open_store(ctx, *o)->release(keys, o->token);
             if (ctx.global.json) {
                 ctx.out(dump_json({{"name", to_json_text(keys.name)},
                                    {"key", to_json_text(keys.key)},
@@ -170,12 +187,13 @@ void setup_extend(CLI::App* parent, Context& ctx) {
         add_leaf(parent, "extend", "Reset a lock's TTL while the token still owns it", *o);
     sub->add_option("--token", o->token, "The token the lock was acquired with")->required();
     add_ttl(sub, *o, "New lifetime from now (default 30s)");
+    add_redlock(sub, *o);
     sub->callback([&ctx, o] {
         if (o->token.empty()) throw UsageError("--token: empty token");
         ctx.action = [&ctx, o]() -> int {
             LockKeys keys = o->keys();
             check_ttl(o->ttl, "--ttl");
-            Ownership result = extend(ctx.client(), keys, o->token, o->ttl);
+            Ownership result = open_store(ctx, *o)->extend(keys, o->token, o->ttl);
             std::string name = quote_if_needed(keys.name);
             if (ctx.global.json) {
                 ctx.out(dump_json({{"name", to_json_text(keys.name)},
@@ -260,6 +278,7 @@ void setup_run(CLI::App* parent, Context& ctx) {
            "Between SIGTERM and SIGKILL when the lock is lost (default TTL/4, at most 5s)")
         ->type_name("DURATION");
     add_conflict_code(sub, *o);
+    add_redlock(sub, *o);
     sub->add_option("command", o->command, "The command and its arguments, after --");
     sub->footer(
         "The command runs without a shell and gets REDIS_OPS_LOCK_TOKEN and "
@@ -283,8 +302,8 @@ void setup_run(CLI::App* parent, Context& ctx) {
             // elsewhere (cron, CI) it gets a group of its own so a lost lock stops all of it.
             plan.own_process_group = !::isatty(STDIN_FILENO);
             plan.argv = o->command;
-            LockRunOutcome r =
-                run_locked(ctx.client(), plan, [&ctx](std::string_view note) { ctx.warn(note); });
+            LockRunOutcome r = run_locked(*open_store(ctx, *o), plan,
+                                          [&ctx](std::string_view note) { ctx.warn(note); });
             switch (r.end) {
                 case RunEnd::Busy:
                     return busy(ctx, *o, plan.keys, r.holder_ttl);

@@ -9,7 +9,6 @@
 #include <stdexcept>
 
 #include "lock/renewal.hpp"
-#include "lock/wait.hpp"
 #include "redis/errors.hpp"
 #include "util/process.hpp"
 #include "util/units.hpp"
@@ -77,16 +76,15 @@ class SignalInbox {
 /// The lease and the command, from spawn to the end.
 class LeaseKeeper {
   public:
-    LeaseKeeper(const Client& client, const LockRunPlan& plan, const RunNotice& notice,
+    LeaseKeeper(LockStore& store, const LockRunPlan& plan, const RunNotice& notice,
                 const AcquireAttempt& acquired)
-        : plan_(plan),
+        : store_(store),
+          plan_(plan),
           notice_(notice),
           timing_{plan.ttl, plan.grace},
-          base_(client.options()),
           lease_end_(acquired.sent_at + timing_.safe_for()),
           next_renew_(acquired.sent_at + timing_.interval()) {
         if (plan.max_hold) hold_end_ = acquired.sent_at + *plan.max_hold;
-        connect_renewer(timing_.attempt_timeout());
     }
 
     /// Runs the loop until the child is gone; fills the outcome.
@@ -134,9 +132,7 @@ class LeaseKeeper {
 
     void release_quietly() {
         try {
-            Connection& c = renewer_->connection_for_key(plan_.keys.key);
-            c.set_command_timeout(timing_.attempt_timeout());
-            release(*renewer_, plan_.keys, plan_.token);
+            store_.release(plan_.keys, plan_.token, timing_.attempt_timeout());
         } catch (const Error& e) {
             notice_("could not release lock '" + plan_.keys.name + "' (" + e.what() +
                     "); it expires within " + format_duration(plan_.ttl));
@@ -144,14 +140,6 @@ class LeaseKeeper {
     }
 
   private:
-    void connect_renewer(Millis budget) {
-        // Short timeouts of its own: a renewal that hangs must fail while the lease still runs.
-        ConnectionOptions o = base_;
-        o.connect_timeout = budget;
-        o.command_timeout = budget;
-        renewer_.emplace(std::move(o));
-    }
-
     std::optional<TimePoint> next_wakeup() const {
         if (stopping_) return killed_ ? std::nullopt : std::optional(kill_at_);
         TimePoint t = std::min(next_renew_, lease_end_ - plan_.grace);
@@ -174,10 +162,9 @@ class LeaseKeeper {
             return;
         }
         try {
-            Connection& c = renewer_->connection_for_key(plan_.keys.key);
-            c.set_command_timeout(budget);
+            // A short budget of its own: a renewal that hangs must fail while the lease runs.
             const auto sent = Clock::now();
-            Ownership o = extend(*renewer_, plan_.keys, plan_.token, plan_.ttl);
+            Ownership o = store_.extend(plan_.keys, plan_.token, plan_.ttl, budget);
             if (o == Ownership::Owned) {
                 lease_end_ = sent + timing_.safe_for();
                 next_renew_ = sent + timing_.interval();
@@ -198,8 +185,6 @@ class LeaseKeeper {
                         "); retrying");
             }
             failing_ = true;
-            renewer_->reset();
-            connect_renewer(budget);
             next_renew_ = Clock::now() + timing_.retry_delay();
         }
     }
@@ -211,11 +196,10 @@ class LeaseKeeper {
         signal_child(SIGTERM);
     }
 
+    LockStore& store_;
     const LockRunPlan& plan_;
     const RunNotice& notice_;
     RenewalTiming timing_;
-    ConnectionOptions base_;
-    std::optional<Client> renewer_;
     ChildProcess* child_ = nullptr;
     TimePoint lease_end_;  // our conservative view of when Redis drops the key
     TimePoint next_renew_;
@@ -231,18 +215,18 @@ class LeaseKeeper {
 
 }  // namespace
 
-LockRunOutcome run_locked(Client& client, const LockRunPlan& plan, const RunNotice& notice) {
+LockRunOutcome run_locked(LockStore& store, const LockRunPlan& plan, const RunNotice& notice) {
     if (plan.argv.empty()) throw UsageError("lock run: no command given after --");
     check_ttl(plan.ttl, "--ttl");
     check_grace(plan.ttl, plan.grace);
 
-    AcquireAttempt acquired = acquire_waiting(client, plan.keys, plan.token, plan.ttl, plan.wait);
+    AcquireAttempt acquired = store.acquire(plan.keys, plan.token, plan.ttl, plan.wait);
     if (!acquired.acquired) {
         LockRunOutcome busy;
         busy.holder_ttl = acquired.holder_ttl;
         return busy;
     }
-    LeaseKeeper keeper(client, plan, notice, acquired);
+    LeaseKeeper keeper(store, plan, notice, acquired);
     // Blocked before fork so a SIGCHLD from a command that ends at once is not missed.
     SignalInbox inbox;
     SpawnOptions spawn;

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "lock/lease.hpp"
+#include "lock/store.hpp"
 
 namespace redisops {
 
@@ -46,6 +46,7 @@ struct LockRunOutcome {
 using RunNotice = std::function<void(std::string_view)>;
 
 /// Redis being unreachable before the command starts throws ConnectionError (nothing ran).
-LockRunOutcome run_locked(Client& client, const LockRunPlan& plan, const RunNotice& notice);
+/// Works the same over one deployment or a Redlock quorum.
+LockRunOutcome run_locked(LockStore& store, const LockRunPlan& plan, const RunNotice& notice);
 
 }  // namespace redisops
