@@ -1,13 +1,138 @@
-// Placeholder until the capability lands.
+// scan-audit: the keyspace hygiene audit (keys without TTL, big keys, KEYS usage) for shells
+// and CI. Binds flags, shows progress, prints the report, and turns gates into exit codes.
+#include <fmt/format.h>
+
+#include "audit/audit.hpp"
+#include "audit/checks.hpp"
+#include "audit/report.hpp"
 #include "context.hpp"
 #include "redis/errors.hpp"
+#include "util/units.hpp"
 
 namespace redisops {
 
+namespace {
+
+struct ScanAuditFlags {
+    AuditOptions audit;
+    std::string big_elements, top = "10", count = "1000", max_patterns = "1000", rate = "0";
+    std::string fail_on, max_no_ttl = "0", format;
+};
+
+std::string progress_line(uint64_t done, uint64_t expected, double secs, bool estimate_applies) {
+    double rate = secs > 0 ? static_cast<double>(done) / secs : 0;
+    std::string line = fmt::format("scan-audit: {} keys", done);
+    if (estimate_applies && expected > 0) {
+        double pct =
+            std::min(100.0, 100.0 * static_cast<double>(done) / static_cast<double>(expected));
+        line = fmt::format("scan-audit: {:.0f}% of ~{} keys", pct, expected);
+        if (rate > 0 && done < expected) {
+            auto eta = std::chrono::milliseconds(
+                static_cast<long long>(1000.0 * static_cast<double>(expected - done) / rate));
+            line += ", ETA " + format_duration(eta);
+        }
+    }
+    return line + fmt::format(", {:.0f} keys/s", rate);
+}
+
+int run_scan_audit(Context& ctx, ScanAuditFlags& f, bool format_given) {
+    AuditOptions& o = f.audit;
+    if (!f.big_elements.empty()) {
+        o.limits.big_elements =
+            static_cast<uint64_t>(parse_count(f.big_elements, "--big-elements", 1, INT64_MAX));
+        o.walk.element_counts = true;
+    }
+    o.limits.top = static_cast<size_t>(parse_count(f.top, "--top", 0, 100000));
+    o.walk.count = static_cast<size_t>(parse_count(f.count, "--count", 1, 1000000));
+    o.limits.max_patterns =
+        static_cast<size_t>(parse_count(f.max_patterns, "--max-patterns", 1, 1000000));
+    o.walk.rate = static_cast<double>(parse_count(f.rate, "--rate", 0, 1000000000));
+    Gates gates{parse_fail_on(f.fail_on), parse_no_ttl_limit(f.max_no_ttl)};
+    std::string format = format_given ? f.format : (ctx.global.json ? "json" : "table");
+
+    const OutputStyle& style = ctx.style();
+    bool progress = style.err_tty;
+    // With MATCH or TYPE, SCAN returns a subset: a share of DBSIZE would mislead.
+    bool estimate_applies = o.walk.match.empty() && o.walk.type.empty();
+    auto started = std::chrono::steady_clock::now();
+    AuditTick tick;
+    if (progress) {
+        tick = [&](uint64_t done, uint64_t expected) {
+            double secs =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            ctx.err("\r\x1b[K" + progress_line(done, expected, secs, estimate_applies));
+        };
+    }
+    AuditReport report = run_audit(ctx.client(), o, tick);
+    if (progress) ctx.err("\r\x1b[K");
+
+    auto checks = evaluate_checks(report, gates);
+    if (format == "json")
+        ctx.out(dump_json(audit_json(report, checks)) + "\n");
+    else if (format == "junit")
+        ctx.out(audit_junit(report, checks));
+    else
+        ctx.out(audit_text(report, checks, style));
+
+    if (!report.complete) {
+        for (const auto& n : report.nodes) {
+            if (!n.complete)
+                ctx.err(fmt::format("redis-ops: audit of {} cut short: {}\n", n.address, n.error));
+        }
+        return kExitUnreachable;  // an audit that did not see everything never passes
+    }
+    return gates_crossed(checks) ? kExitNegative : kExitOk;
+}
+
+}  // namespace
+
 void setup_scan_audit(CLI::App& app, Context& ctx) {
-    auto* sub = app.add_subcommand("scan-audit", "(not implemented yet)");
-    sub->callback([&ctx] {
-        ctx.action = [] () -> int { throw UsageError("scan-audit is not implemented yet"); };
+    auto f = std::make_shared<ScanAuditFlags>();
+    auto* sub = app.add_subcommand("scan-audit",
+                                   "Audit the keyspace with SCAN (never KEYS): keys without TTL by "
+                                   "pattern, big keys, KEYS usage");
+    sub->footer(
+        "Reads TYPE, PTTL and MEMORY USAGE (default SAMPLES 5) of every key, pipelined, without "
+        "touching\n"
+        "LRU/LFU; element counts only with --big-elements (after CLIENT NO-TOUCH ON on Redis "
+        "7.2+).\n"
+        "Walks every master of a cluster in parallel. --replica reads from an online replica that\n"
+        "INFO replication names, and from the master when there is none (a note says so).\n"
+        "Exit: 0 within thresholds, 1 a --fail-on check crossed, 3 the audit was cut short.");
+    WalkOptions& w = f->audit.walk;
+    sub->add_option("--match", w.match, "Only keys matching GLOB (SCAN MATCH)")->type_name("GLOB");
+    sub->add_option("--type", w.type, "Only keys of this type (SCAN TYPE): string, hash, list, …")
+        ->type_name("T");
+    add_size(sub, "--big-bytes", f->audit.limits.big_bytes,
+             "A key this big or bigger is big (default 100kb)");
+    sub->add_option("--big-elements", f->big_elements,
+                    "A key with N or more elements is big; counts elements")
+        ->type_name("N");
+    sub->add_option("--top", f->top, "How many of the biggest keys to list (default 10)")
+        ->type_name("N");
+    sub->add_option("--ignore", w.ignore,
+                    "Keys allowed to have no TTL (repeatable), e.g. 'config:*'")
+        ->type_name("GLOB");
+    sub->add_option("--fail-on", f->fail_on,
+                    "Exit 1 when these checks find something: no-ttl,big,keys-usage")
+        ->type_name("CHECKS");
+    sub->add_option("--max-no-ttl", f->max_no_ttl,
+                    "Keys without TTL tolerated by --fail-on no-ttl: N or P% (0)")
+        ->type_name("N|P%");
+    auto* format = sub->add_option("--format", f->format, "table (default), json or junit")
+                       ->check(CLI::IsMember({"table", "json", "junit"}));
+    sub->add_option("--rate", f->rate, "At most KEYS/S keys a second per node (0: no limit)")
+        ->type_name("KEYS/S");
+    sub->add_option("--count", f->count, "SCAN COUNT per page (default 1000)")->type_name("N");
+    sub->add_option("--max-patterns", f->max_patterns,
+                    "Distinct no-TTL patterns kept; the rest are 'other' (1000)")
+        ->type_name("N");
+    sub->add_flag("--replica", f->audit.replica,
+                  "Read from a replica of each master when one is online");
+    sub->callback([&ctx, f, format] {
+        ctx.action = [&ctx, f, format]() -> int {
+            return run_scan_audit(ctx, *f, format->count() > 0);
+        };
     });
 }
 

@@ -1,0 +1,175 @@
+#include "audit/audit.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <deque>
+#include <exception>
+#include <thread>
+
+#include "redis/errors.hpp"
+
+namespace redisops {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct NodeJob {
+    NodeJob(ServerAddress a, const TallyLimits& limits) : address(std::move(a)), walk(limits) {}
+    ServerAddress address;
+    Connection* master = nullptr;       // owned by the Client
+    std::optional<Connection> replica;  // owned here
+    std::string connect_error;
+    WalkProgress progress;
+    WalkResult walk;
+    NodeReport report;
+    KeysUsage keys_usage;
+    std::vector<std::string> notes;
+    std::exception_ptr failure;  // an error reply: the audit cannot be trusted
+};
+
+/// Picks the connection to walk: a replica when asked for and one is known, else the master.
+Connection& walk_connection(NodeJob& job, const ConnectionOptions& copts, bool want_replica) {
+    job.report.source = job.report.address;
+    if (!want_replica) return *job.master;
+    Reply info = job.master->command_unchecked({"INFO", "replication"});
+    std::optional<ServerAddress> addr;
+    if (!info.is_error()) addr = replica_from_info(info.str());
+    if (!addr) {
+        job.notes.push_back(fmt::format("--replica: {} has no online replica; read from the master",
+                                        job.report.address));
+        return *job.master;
+    }
+    try {
+        job.replica.emplace(Connection::open(copts, *addr));
+        // A cluster replica answers keyed reads only after READONLY (otherwise MOVED).
+        if (copts.cluster) job.replica->command_unchecked({"READONLY"});
+        job.report.source = addr->display();
+        return *job.replica;
+    } catch (const ConnectionError& e) {
+        job.notes.push_back(fmt::format("--replica: cannot reach {} ({}); read from the master {}",
+                                        addr->display(), e.what(), job.report.address));
+        job.replica.reset();
+        return *job.master;
+    }
+}
+
+void run_node(NodeJob& job, const ConnectionOptions& copts, const AuditOptions& opts) {
+    try {
+        if (!job.master) throw ConnectionError(job.connect_error);
+        job.keys_usage = inspect_keys_usage(*job.master, job.report.address);
+        Connection& conn = walk_connection(job, copts, opts.replica);
+        Reply info = conn.command({"INFO", "keyspace"});
+        job.report.estimate = parse_info_keyspace(info.str(), copts.db);
+        job.progress.expected = job.report.estimate.keys;
+        WalkOptions w = opts.walk;
+        w.expected_keys = job.report.estimate.keys;
+        walk_keyspace(conn, w, job.progress, job.walk);
+        if (job.walk.no_touch == false) {
+            job.notes.push_back(fmt::format(
+                "{} does not support CLIENT NO-TOUCH (Redis < 7.2): the element counts of "
+                "--big-elements refreshed the LRU/LFU of the keys they counted",
+                job.report.source));
+        }
+    } catch (const ConnectionError& e) {
+        job.walk.complete = false;
+        if (job.walk.error.empty()) job.walk.error = e.what();
+    } catch (...) {
+        job.failure = std::current_exception();
+    }
+    job.progress.done = true;
+}
+
+}  // namespace
+
+std::optional<ServerAddress> replica_from_info(std::string_view info) {
+    while (!info.empty()) {
+        size_t nl = info.find('\n');
+        std::string_view line = info.substr(0, nl);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (line.starts_with("slave") && line.find(":ip=") != std::string_view::npos) {
+            std::string_view fields = line.substr(line.find(':') + 1);
+            if (info_field(fields, "state") == "online") {
+                ServerAddress a;
+                a.host = info_field(fields, "ip");
+                std::string port = info_field(fields, "port");
+                std::from_chars(port.data(), port.data() + port.size(), a.port);
+                return a;
+            }
+        }
+        if (nl == std::string_view::npos) break;
+        info.remove_prefix(nl + 1);
+    }
+    return std::nullopt;
+}
+
+AuditReport run_audit(Client& client, const AuditOptions& opts, const AuditTick& tick) {
+    auto started = Clock::now();
+    AuditReport report(opts);
+    std::deque<NodeJob> jobs;  // stable addresses for the threads
+    for (const ServerAddress& addr : client.masters()) {
+        NodeJob& job = jobs.emplace_back(addr, opts.limits);
+        job.report.address = addr.display();
+        // Opened here, one after the other: the Client is not shared between threads.
+        try {
+            job.master = &client.connection_to(addr);
+        } catch (const ConnectionError& e) {
+            job.connect_error = e.what();
+        }
+    }
+    const ConnectionOptions& copts = client.options();
+    std::vector<std::thread> threads;
+    for (NodeJob& job : jobs)
+        threads.emplace_back([&job, &copts, &opts] { run_node(job, copts, opts); });
+
+    auto all_done = [&] {
+        for (const NodeJob& j : jobs) {
+            if (!j.progress.done) return false;
+        }
+        return true;
+    };
+    while (!all_done()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(tick ? 250 : 20));
+        if (!tick) continue;
+        uint64_t done = 0, expected = 0;
+        for (const NodeJob& j : jobs) {
+            done += j.progress.keys;
+            expected += j.progress.expected;
+        }
+        tick(done, expected);
+    }
+    for (auto& t : threads) t.join();
+
+    report.complete = !jobs.empty();
+    for (NodeJob& job : jobs) {
+        if (job.failure) std::rethrow_exception(job.failure);
+        NodeReport& n = job.report;
+        n.complete = job.walk.complete;
+        n.error = job.walk.error;
+        n.keys_scanned = job.walk.tally.keys;
+        n.duplicates = job.walk.duplicates;
+        n.vanished = job.walk.vanished;
+        n.scan_calls = job.walk.scan_calls;
+        n.longest_call = job.walk.longest_call;
+        n.duration = job.walk.duration;
+        report.complete = report.complete && n.complete;
+        report.tally.merge(job.walk.tally);
+        report.keys_usage.merge(job.keys_usage);
+        report.estimate.keys += n.estimate.keys;
+        report.estimate.expires += n.estimate.expires;
+        report.duplicates += n.duplicates;
+        report.vanished += n.vanished;
+        report.longest_call = std::max(report.longest_call, n.longest_call);
+        for (auto& note : job.notes) {
+            if (std::find(report.notes.begin(), report.notes.end(), note) == report.notes.end()) {
+                report.notes.push_back(std::move(note));
+            }
+        }
+        report.nodes.push_back(std::move(n));
+    }
+    report.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+    return report;
+}
+
+}  // namespace redisops

@@ -1,0 +1,63 @@
+// The whole audit: every master (or one of its replicas) walked in parallel, one thread and
+// one connection each, merged into one report with a per-node breakdown.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/keys_usage.hpp"
+#include "audit/tally.hpp"
+#include "audit/walk.hpp"
+#include "redis/client.hpp"
+
+namespace redisops {
+
+struct AuditOptions {
+    WalkOptions walk;
+    TallyLimits limits;
+    bool replica = false;  // walk a replica of each master when INFO replication names one
+};
+
+struct NodeReport {
+    std::string address;  // the master
+    std::string source;   // where the walk read from: the master or its replica
+    bool complete = false;
+    std::string error;
+    uint64_t keys_scanned = 0;
+    uint64_t duplicates = 0;
+    uint64_t vanished = 0;
+    uint64_t scan_calls = 0;
+    std::chrono::milliseconds longest_call{0};
+    std::chrono::milliseconds duration{0};
+    KeyspaceEstimate estimate;
+};
+
+struct AuditReport {
+    explicit AuditReport(const AuditOptions& o) : options(o), tally(o.limits) {}
+    AuditOptions options;
+    bool complete = false;
+    std::vector<NodeReport> nodes;
+    KeyspaceTally tally;
+    KeysUsage keys_usage;
+    KeyspaceEstimate estimate;  // summed over nodes, before the walk
+    uint64_t duplicates = 0;
+    uint64_t vanished = 0;
+    std::chrono::milliseconds longest_call{0};
+    std::chrono::milliseconds duration{0};
+    std::vector<std::string> notes;
+};
+
+/// Called about four times a second from the calling thread while the walk runs.
+using AuditTick = std::function<void(uint64_t keys_done, uint64_t keys_expected)>;
+
+/// Runs the audit. Nodes that cannot be reached or break mid-walk make the report incomplete
+/// (complete=false) rather than throwing; an error reply (NOPERM …) throws ReplyError.
+AuditReport run_audit(Client& client, const AuditOptions& opts, const AuditTick& tick = {});
+
+/// The first online replica INFO replication lists (`slave0:ip=…,port=…,state=online`).
+std::optional<ServerAddress> replica_from_info(std::string_view info_replication);
+
+}  // namespace redisops

@@ -1,0 +1,103 @@
+#include "audit/checks.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+
+#include "redis/errors.hpp"
+#include "util/units.hpp"
+
+namespace redisops {
+
+const char* check_name(Check c) {
+    switch (c) {
+        case Check::NoTtl:
+            return "no-ttl";
+        case Check::Big:
+            return "big";
+        case Check::KeysUsage:
+            return "keys-usage";
+    }
+    return "?";
+}
+
+std::set<Check> parse_fail_on(std::string_view list) {
+    std::set<Check> out;
+    while (!list.empty()) {
+        size_t comma = list.find(',');
+        std::string_view item = list.substr(0, comma);
+        if (item == "no-ttl")
+            out.insert(Check::NoTtl);
+        else if (item == "big")
+            out.insert(Check::Big);
+        else if (item == "keys-usage")
+            out.insert(Check::KeysUsage);
+        else if (!item.empty()) {
+            throw UsageError(
+                fmt::format("--fail-on: unknown check '{}' (no-ttl, big, keys-usage)", item));
+        }
+        if (comma == std::string_view::npos) break;
+        list.remove_prefix(comma + 1);
+    }
+    return out;
+}
+
+std::string NoTtlLimit::text() const {
+    return percent ? fmt::format("{}%", *percent) : std::to_string(count);
+}
+
+NoTtlLimit parse_no_ttl_limit(std::string_view text) {
+    NoTtlLimit l;
+    if (text.ends_with("%")) {
+        std::string_view num = text.substr(0, text.size() - 1);
+        double v = -1;
+        auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
+        if (num.empty() || ec != std::errc() || p != num.data() + num.size() || v < 0 || v > 100) {
+            throw UsageError(fmt::format("--max-no-ttl: invalid percentage '{}' (0%..100%)", text));
+        }
+        l.percent = v;
+        return l;
+    }
+    l.count = static_cast<uint64_t>(parse_count(text, "--max-no-ttl", 0, INT64_MAX));
+    return l;
+}
+
+std::vector<CheckOutcome> evaluate_checks(const AuditReport& r, const Gates& gates) {
+    const KeyspaceTally& t = r.tally;
+    std::vector<CheckOutcome> out;
+    auto gated = [&](Check c) { return gates.fail_on.contains(c); };
+
+    CheckOutcome nt{Check::NoTtl, false, gated(Check::NoTtl), {}};
+    uint64_t checked = ttl_checked(t);
+    double share =
+        checked ? 100.0 * static_cast<double>(t.no_ttl) / static_cast<double>(checked) : 0;
+    nt.over = gates.max_no_ttl.percent ? share > *gates.max_no_ttl.percent
+                                       : t.no_ttl > gates.max_no_ttl.count;
+    nt.summary = fmt::format("{} of {} keys without TTL ({:.1f}%, {}); limit {}", t.no_ttl, checked,
+                             share, format_size(t.no_ttl_bytes), gates.max_no_ttl.text());
+    out.push_back(nt);
+
+    CheckOutcome big{Check::Big, t.big > 0, gated(Check::Big), {}};
+    big.summary = fmt::format("{} keys of {} or more", t.big, format_size(t.limits.big_bytes));
+    if (t.limits.big_elements)
+        big.summary += fmt::format(" or {}+ elements", *t.limits.big_elements);
+    out.push_back(big);
+
+    const KeysUsage& k = r.keys_usage;
+    CheckOutcome ku{Check::KeysUsage, k.evidence(), gated(Check::KeysUsage), {}};
+    ku.summary = fmt::format(
+        "KEYS ran {} times ({} us) since the stats were reset; {} in the slow log; "
+        "{} clients last ran it",
+        k.calls, k.usec, k.slowlog.size(), k.clients.size());
+    out.push_back(ku);
+    return out;
+}
+
+bool gates_crossed(const std::vector<CheckOutcome>& outcomes) {
+    for (const auto& o : outcomes) {
+        if (o.gated && o.over) return true;
+    }
+    return false;
+}
+
+}  // namespace redisops

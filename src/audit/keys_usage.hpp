@@ -1,0 +1,61 @@
+// Evidence that someone still runs KEYS (which blocks the server for the whole keyspace):
+// INFO commandstats, SLOWLOG, CLIENT LIST, and whether the ACLs would still allow it to us.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "redis/connection.hpp"
+
+namespace redisops {
+
+struct SlowKeysCall {
+    std::string node;
+    long long id = 0;
+    long long time = 0;  // unix seconds
+    long long duration_us = 0;
+    std::string pattern;  // KEYS' argument
+    std::string client_addr;
+    std::string client_name;
+};
+
+struct KeysClient {
+    std::string node;
+    std::string id;
+    std::string addr;
+    std::string name;
+    std::string user;
+};
+
+struct KeysUsage {
+    uint64_t calls = 0;  // cmdstat_keys calls since the last CONFIG RESETSTAT
+    uint64_t usec = 0;
+    std::vector<SlowKeysCall> slowlog;
+    std::vector<KeysClient> clients;  // whose last command was KEYS
+    std::string acl_user;
+    std::optional<bool> acl_allows;  // nullopt: could not tell (Redis < 7, no permission)
+    std::vector<std::string> notes;  // what could not be checked, and why
+
+    /// Calls, slow log entries or clients: someone ran KEYS.
+    bool evidence() const { return calls > 0 || !slowlog.empty() || !clients.empty(); }
+    void merge(const KeysUsage& o);
+};
+
+/// Gathers the evidence from one node. Permission errors become notes, never exceptions;
+/// a lost connection throws ConnectionError.
+KeysUsage inspect_keys_usage(Connection& conn, const std::string& node);
+
+/// The `db<N>:keys=…,expires=…` line of INFO keyspace.
+struct KeyspaceEstimate {
+    uint64_t keys = 0;
+    uint64_t expires = 0;
+    uint64_t no_ttl() const { return keys >= expires ? keys - expires : 0; }
+};
+KeyspaceEstimate parse_info_keyspace(std::string_view info, int db);
+
+/// `field=value` of one line of INFO (cmdstat_keys:calls=3,usec=10,…) or CLIENT LIST.
+std::string info_field(std::string_view line, std::string_view field, char sep = ',');
+
+}  // namespace redisops

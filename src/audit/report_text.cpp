@@ -1,0 +1,220 @@
+#include <fmt/format.h>
+
+#include "audit/report.hpp"
+#include "util/text.hpp"
+#include "util/units.hpp"
+
+namespace redisops {
+
+namespace {
+
+constexpr size_t kTextPatternRows = 20;
+
+std::string elements_text(const std::optional<uint64_t>& e) { return e ? std::to_string(*e) : "-"; }
+
+std::string key_rows(const OutputStyle& style, const std::vector<KeyEntry>& keys) {
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& k : keys) {
+        rows.push_back(
+            {quote_if_needed(k.key), k.type, format_size(k.bytes), elements_text(k.elements)});
+    }
+    return render_table(style, {"KEY", "TYPE", "BYTES", "ELEMENTS"}, rows);
+}
+
+std::string verdict(const OutputStyle& style, const CheckOutcome& c) {
+    if (!c.over) return paint(style, Color::Green, "ok");
+    return c.gated ? paint(style, Color::Red, "FAIL") : paint(style, Color::Yellow, "finding");
+}
+
+std::string patterns_section(const OutputStyle& style, const KeyspaceTally& t) {
+    auto patterns = t.no_ttl_patterns.sorted();
+    std::vector<std::vector<std::string>> rows;
+    for (size_t i = 0; i < patterns.size() && i < kTextPatternRows; ++i) {
+        const auto& p = patterns[i];
+        std::string ex;
+        for (const auto& k : p.examples) ex += (ex.empty() ? "" : " ") + quote_if_needed(k);
+        rows.push_back(
+            {quote_if_needed(p.pattern), std::to_string(p.keys), format_size(p.bytes), ex});
+    }
+    uint64_t rest_keys = t.no_ttl_patterns.other().keys,
+             rest_bytes = t.no_ttl_patterns.other().bytes;
+    for (size_t i = kTextPatternRows; i < patterns.size(); ++i) {
+        rest_keys += patterns[i].keys;
+        rest_bytes += patterns[i].bytes;
+    }
+    if (rest_keys > 0)
+        rows.push_back({"(other)", std::to_string(rest_keys), format_size(rest_bytes), ""});
+    if (rows.empty()) return "";
+    return render_table(style, {"PATTERN", "KEYS", "BYTES", "EXAMPLES"}, rows);
+}
+
+std::string keys_usage_section(const OutputStyle& style, const KeysUsage& k) {
+    std::string out;
+    for (const auto& s : k.slowlog) {
+        out += fmt::format("  slowlog #{} on {}: KEYS {} took {} us, client {} {}\n", s.id, s.node,
+                           quote_if_needed(s.pattern), s.duration_us, s.client_addr,
+                           quote_if_needed(s.client_name));
+    }
+    for (const auto& c : k.clients) {
+        out += fmt::format("  client id={} addr={} name={} user={} on {}: last command was KEYS\n",
+                           c.id, c.addr, quote_if_needed(c.name), c.user, c.node);
+    }
+    if (k.acl_allows) {
+        out += fmt::format("  ACL: KEYS is {} for user {}\n",
+                           *k.acl_allows ? "still allowed" : "denied", k.acl_user);
+        if (*k.acl_allows)
+            out += paint(style, Color::Dim, "  (deny it with: ACL SETUSER <user> -keys)\n");
+    }
+    for (const auto& n : k.notes) out += "  note: " + n + "\n";
+    return out;
+}
+
+}  // namespace
+
+std::string xml_escape(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        switch (c) {
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&apos;";
+                break;
+            default:
+                // XML 1.0 cannot hold most control characters, not even as references.
+                if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t')
+                    out += '?';
+                else
+                    out += c;
+        }
+    }
+    return out;
+}
+
+std::string audit_text(const AuditReport& r, const std::vector<CheckOutcome>& checks,
+                       const OutputStyle& style) {
+    const KeyspaceTally& t = r.tally;
+    auto bold = [&](std::string_view s) { return paint(style, Color::Bold, s); };
+    std::string out;
+    std::string state = r.complete ? paint(style, Color::Green, "complete")
+                                   : paint(style, Color::Red, "INCOMPLETE (cut short)");
+    uint64_t rate =
+        r.duration.count() > 0 ? t.keys * 1000 / static_cast<uint64_t>(r.duration.count()) : t.keys;
+    out += fmt::format("{} {}: {} keys in {} ({} keys/s), longest server call {}\n",
+                       bold("scan-audit"), state, t.keys, format_duration(r.duration), rate,
+                       format_duration(r.longest_call));
+    out += fmt::format(
+        "INFO keyspace before the walk: {} keys, {} without TTL; the walk found {} keys, {} "
+        "without "
+        "TTL ({} ignored, {} vanished, {} duplicates from SCAN skipped)\n",
+        r.estimate.keys, r.estimate.no_ttl(), t.keys, t.no_ttl + t.ignored, t.ignored, r.vanished,
+        r.duplicates);
+    for (const auto& n : r.nodes) {
+        if (!n.complete)
+            out +=
+                paint(style, Color::Red, fmt::format("node {}: stopped: {}\n", n.address, n.error));
+    }
+
+    out += "\n" + bold("Keys without TTL") +
+           fmt::format(" [{}]: {}\n", verdict(style, checks[0]), checks[0].summary);
+    out += patterns_section(style, t);
+
+    out += "\n" + bold("Big keys") +
+           fmt::format(" [{}]: {}\n", verdict(style, checks[1]), checks[1].summary);
+    if (t.big > 0) out += key_rows(style, t.big_keys());
+
+    out += "\n" + bold("KEYS usage") +
+           fmt::format(" [{}]: {}\n", verdict(style, checks[2]), checks[2].summary);
+    out += keys_usage_section(style, r.keys_usage);
+
+    out += "\n" + bold(fmt::format("Top {} keys by memory", t.limits.top)) + "\n";
+    out += key_rows(style, t.top.sorted());
+
+    out += "\n" + bold("Summary") + "\n";
+    std::string types;
+    for (const auto& [type, n] : t.types)
+        types += fmt::format("{}{} {}", types.empty() ? "" : ", ", type, n);
+    out += "  types:  " + (types.empty() ? "-" : types) + "\n";
+    out += fmt::format("  TTL:    no expiry {}, <1h {}, 1h-24h {}, 1d-7d {}, >7d {}\n",
+                       t.ttl[kNoExpiry], t.ttl[kUnder1h], t.ttl[kUnder24h], t.ttl[kUnder7d],
+                       t.ttl[kOver7d]);
+    out += fmt::format("  memory: total {}, per key p50 {}, p90 {}, p99 {}, max {}\n",
+                       format_size(t.total_bytes), format_size(t.memory.percentile(0.5)),
+                       format_size(t.memory.percentile(0.9)),
+                       format_size(t.memory.percentile(0.99)), format_size(t.memory.max()));
+    if (r.nodes.size() > 1) {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& n : r.nodes) {
+            rows.push_back({n.address, n.source, std::to_string(n.keys_scanned),
+                            n.complete ? "yes" : "no", format_duration(n.longest_call)});
+        }
+        out += "\n" +
+               render_table(style, {"NODE", "READ FROM", "KEYS", "COMPLETE", "LONGEST CALL"}, rows);
+    }
+    for (const auto& n : r.notes) out += "note: " + n + "\n";
+    return out;
+}
+
+std::string audit_junit(const AuditReport& r, const std::vector<CheckOutcome>& checks) {
+    size_t failures = 0;
+    for (const auto& c : checks) failures += c.over ? 1 : 0;
+    size_t errors = r.complete ? 0 : checks.size();
+    double secs = static_cast<double>(r.duration.count()) / 1000.0;
+    std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    out += fmt::format(
+        "<testsuites name=\"redis-ops scan-audit\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
+        "time=\"{:.3f}\">\n",
+        checks.size(), failures, errors, secs);
+    out += fmt::format(
+        "  <testsuite name=\"scan-audit\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
+        "time=\"{:.3f}\">\n",
+        checks.size(), failures, errors, secs);
+    const KeyspaceTally& t = r.tally;
+    for (const auto& c : checks) {
+        out += fmt::format("    <testcase classname=\"scan-audit\" name=\"{}\" time=\"{:.3f}\">\n",
+                           check_name(c.check), secs);
+        if (!r.complete) {
+            out += fmt::format(
+                "      <error message=\"audit incomplete: {} of an estimated {} keys scanned\"/>\n",
+                t.keys, r.estimate.keys);
+        }
+        if (c.over) {
+            std::string detail;
+            if (c.check == Check::NoTtl) {
+                for (const auto& p : t.no_ttl_patterns.sorted()) {
+                    detail += fmt::format("{} keys={} bytes={}\n", quote_if_needed(p.pattern),
+                                          p.keys, p.bytes);
+                }
+                if (t.no_ttl_patterns.other().keys) {
+                    detail += fmt::format("(other) keys={}\n", t.no_ttl_patterns.other().keys);
+                }
+            } else if (c.check == Check::Big) {
+                for (const auto& k : t.big_keys()) {
+                    detail +=
+                        fmt::format("{} type={} bytes={} elements={}\n", quote_if_needed(k.key),
+                                    k.type, k.bytes, elements_text(k.elements));
+                }
+            } else {
+                detail = keys_usage_section(OutputStyle{}, r.keys_usage);
+            }
+            out += fmt::format("      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
+                               check_name(c.check), xml_escape(c.summary), xml_escape(detail));
+        }
+        out += "    </testcase>\n";
+    }
+    out += "  </testsuite>\n</testsuites>\n";
+    return out;
+}
+
+}  // namespace redisops

@@ -1,0 +1,248 @@
+#include "audit/walk.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <deque>
+#include <memory>
+#include <thread>
+
+#include "redis/errors.hpp"
+#include "util/pattern.hpp"
+#include "util/text.hpp"
+
+namespace redisops {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+/// The O(1) length command for a type; nullptr for types without one (modules).
+const char* length_command(std::string_view type) {
+    if (type == "string") return "STRLEN";
+    if (type == "hash") return "HLEN";
+    if (type == "list") return "LLEN";
+    if (type == "set") return "SCARD";
+    if (type == "zset") return "ZCARD";
+    if (type == "stream") return "XLEN";
+    return nullptr;
+}
+
+/// The new keys of one SCAN page and, once their replies arrive, what they look like.
+struct Batch {
+    std::vector<std::string> keys;
+    std::vector<std::string> types;
+    std::vector<long long> pttl;
+    std::vector<uint64_t> bytes;
+    std::vector<bool> gone;
+    std::vector<std::optional<uint64_t>> elements;
+    std::vector<size_t> length_asked;  // indexes of keys whose length command was sent
+};
+
+enum class Expect { ScanPage, Facts, Lengths };
+
+/// One pipelined request whose replies are still in the connection, in send order.
+struct InFlight {
+    Expect kind;
+    std::shared_ptr<Batch> batch;
+    Clock::time_point sent;
+};
+
+[[noreturn]] void reply_failed(std::string_view command, std::string_view key, const Reply& r) {
+    throw ReplyError(fmt::format("{} {}: {}", command, quote_if_needed(key), r.error()));
+}
+
+class Walk {
+  public:
+    Walk(Connection& conn, const WalkOptions& opts, WalkProgress& progress, WalkResult& result)
+        : conn_(conn),
+          opts_(opts),
+          progress_(progress),
+          result_(result),
+          seen_(opts.expected_keys + opts.expected_keys / 8) {
+        count_ = opts.count;
+        // Throttled: about five pages a second, so each page stays a small, short burst.
+        if (opts.rate > 0)
+            count_ = std::clamp<size_t>(static_cast<size_t>(opts.rate / 5), 10, opts.count);
+    }
+
+    void run() {
+        start_ = Clock::now();
+        send_scan("0");
+        conn_.flush();
+        while (!queue_.empty()) {
+            InFlight f = std::move(queue_.front());
+            queue_.pop_front();
+            switch (f.kind) {
+                case Expect::ScanPage:
+                    on_scan_page();
+                    break;
+                case Expect::Facts:
+                    on_facts(*f.batch, f.batch);
+                    break;
+                case Expect::Lengths:
+                    on_lengths(*f.batch);
+                    break;
+            }
+            auto took =
+                std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - f.sent);
+            result_.longest_call = std::max(result_.longest_call, took);
+        }
+        result_.complete = true;
+    }
+
+  private:
+    void send_scan(const std::string& cursor) {
+        Args argv{"SCAN", cursor, "COUNT", std::to_string(count_)};
+        if (!opts_.match.empty()) argv.insert(argv.end(), {"MATCH", opts_.match});
+        if (!opts_.type.empty()) argv.insert(argv.end(), {"TYPE", opts_.type});
+        conn_.append(argv);
+        queue_.push_back({Expect::ScanPage, nullptr, Clock::now()});
+        ++result_.scan_calls;
+    }
+
+    void on_scan_page() {
+        Reply page = conn_.read_reply();
+        if (page.is_error()) throw ReplyError(fmt::format("SCAN: {}", page.error()));
+        std::string cursor(page[0].str());
+        auto batch = std::make_shared<Batch>();
+        ReplyView keys = page[1];
+        for (size_t i = 0; i < keys.size(); ++i) {
+            std::string_view key = keys[i].str();
+            // SCAN guarantees every key present for the whole walk is returned at least once,
+            // but a rehash can return one several times: the fingerprint keeps the count exact.
+            if (!seen_.insert_key(key)) {
+                ++result_.duplicates;
+                continue;
+            }
+            batch->keys.emplace_back(key);
+        }
+        throttle(batch->keys.size());
+        // The next SCAN goes out before this page's commands, so its reply comes back first and
+        // the following page can be queued while this one's replies are still being read.
+        // (An empty page with a non-zero cursor is normal: keep going.)
+        if (cursor != "0") send_scan(cursor);
+        if (!batch->keys.empty()) send_facts(batch);
+        conn_.flush();
+    }
+
+    void throttle(size_t new_keys) {
+        dispatched_ += new_keys;
+        if (opts_.rate <= 0) return;
+        auto due =
+            start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                         static_cast<double>(dispatched_) / opts_.rate));
+        if (due > Clock::now()) std::this_thread::sleep_until(due);
+    }
+
+    // TYPE, PTTL and MEMORY USAGE look keys up without touching their LRU/LFU. MEMORY USAGE
+    // keeps its default SAMPLES 5: nested aggregates are estimated from 5 elements, O(1) per
+    // key, where SAMPLES 0 would walk every element of a huge hash.
+    void send_facts(const std::shared_ptr<Batch>& batch) {
+        for (const auto& key : batch->keys) {
+            if (opts_.type.empty()) conn_.append({"TYPE", key});
+            conn_.append({"PTTL", key});
+            conn_.append({"MEMORY", "USAGE", key});
+        }
+        queue_.push_back({Expect::Facts, batch, Clock::now()});
+    }
+
+    void on_facts(Batch& b, const std::shared_ptr<Batch>& self) {
+        size_t n = b.keys.size();
+        b.types.resize(n);
+        b.pttl.resize(n);
+        b.bytes.resize(n);
+        b.gone.resize(n);
+        b.elements.resize(n);
+        for (size_t i = 0; i < n; ++i) {
+            const std::string& key = b.keys[i];
+            if (opts_.type.empty()) {
+                Reply t = conn_.read_reply();
+                if (t.is_error()) reply_failed("TYPE", key, t);
+                b.types[i] = t.str();
+            } else {
+                b.types[i] = opts_.type;
+            }
+            Reply ttl = conn_.read_reply();
+            if (ttl.is_error()) reply_failed("PTTL", key, ttl);
+            Reply mem = conn_.read_reply();
+            if (mem.is_error()) reply_failed("MEMORY USAGE", key, mem);
+            b.pttl[i] = ttl.integer();
+            // Deleted or expired between SCAN and now: not part of the keyspace any more.
+            b.gone[i] = b.types[i] == "none" || b.pttl[i] == -2 || mem.is_nil();
+            b.bytes[i] = mem.is_nil() ? 0 : static_cast<uint64_t>(mem.integer());
+        }
+        if (!opts_.element_counts) return finish(b);
+        for (size_t i = 0; i < n; ++i) {
+            if (b.gone[i]) continue;
+            if (const char* cmd = length_command(b.types[i])) {
+                conn_.append({cmd, b.keys[i]});
+                b.length_asked.push_back(i);
+            }
+        }
+        if (b.length_asked.empty()) return finish(b);
+        queue_.push_back({Expect::Lengths, self, Clock::now()});
+        conn_.flush();
+    }
+
+    void on_lengths(Batch& b) {
+        for (size_t i : b.length_asked) {
+            Reply r = conn_.read_reply();
+            if (r.is_error()) {
+                // WRONGTYPE: the key was replaced by another type since TYPE; no count for it.
+                if (r.error().starts_with("WRONGTYPE")) continue;
+                reply_failed(length_command(b.types[i]), b.keys[i], r);
+            }
+            b.elements[i] = static_cast<uint64_t>(r.integer());
+        }
+        finish(b);
+    }
+
+    void finish(Batch& b) {
+        for (size_t i = 0; i < b.keys.size(); ++i) {
+            if (b.gone[i]) {
+                ++result_.vanished;
+                continue;
+            }
+            KeyFacts k{b.keys[i], b.types[i], b.pttl[i], b.bytes[i], b.elements[i]};
+            result_.tally.add(k, ignored(k.key));
+        }
+        progress_.keys.store(result_.tally.keys, std::memory_order_relaxed);
+    }
+
+    bool ignored(std::string_view key) const {
+        return std::any_of(opts_.ignore.begin(), opts_.ignore.end(),
+                           [&](const std::string& g) { return glob_match(g, key); });
+    }
+
+    Connection& conn_;
+    const WalkOptions& opts_;
+    WalkProgress& progress_;
+    WalkResult& result_;
+    FingerprintSet seen_;
+    std::deque<InFlight> queue_;
+    size_t count_ = 1000;
+    uint64_t dispatched_ = 0;
+    Clock::time_point start_;
+};
+
+}  // namespace
+
+void walk_keyspace(Connection& conn, const WalkOptions& opts, WalkProgress& progress,
+                   WalkResult& result) {
+    auto started = Clock::now();
+    try {
+        if (opts.element_counts) {
+            // Length commands touch LRU/LFU; CLIENT NO-TOUCH (Redis 7.2+) stops that.
+            result.no_touch = !conn.command_unchecked({"CLIENT", "NO-TOUCH", "ON"}).is_error();
+        }
+        Walk(conn, opts, progress, result).run();
+    } catch (const ConnectionError& e) {
+        result.complete = false;
+        result.error = e.what();
+    }
+    result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+    progress.done = true;
+}
+
+}  // namespace redisops
