@@ -436,3 +436,110 @@ TEST_CASE("an unreachable server exits 3 and lock run does not start the command
     CHECK_FALSE(exists(marker));
     CHECK(run_cli({"-p", port, "lock", "acquire", "x"}, bounded()).exit_code == 3);
 }
+
+// ---- Redlock: three independent masters ----
+
+namespace {
+
+struct Trio {
+    RedisServer a, b, c;
+    std::string urls() const { return a.url() + "," + b.url() + "," + c.url(); }
+};
+
+}  // namespace
+
+TEST_CASE("redlock takes the lock on every free master with one token, TTL and fence") {
+    Trio t;
+    auto r = run_cli({"--json", "lock", "acquire", "rl", "--ttl", "20s", "--redlock", t.urls()},
+                     bounded());
+    REQUIRE(r.exit_code == 0);
+    auto doc = nlohmann::json::parse(r.out);
+    std::string token = doc["token"];
+    for (RedisServer* s : {&t.a, &t.b, &t.c}) {
+        Connection c = s->connect();
+        CHECK(get(c, "lock:rl") == token);
+        CHECK(pttl(c, "lock:rl") > 15000);
+    }
+    CHECK(run_cli({"lock", "release", "rl", "--token", token, "--redlock", t.urls()}).exit_code ==
+          0);
+    for (RedisServer* s : {&t.a, &t.b, &t.c}) {
+        Connection c = s->connect();
+        CHECK(c.command({"EXISTS", "lock:rl"}).integer() == 0);
+    }
+}
+
+TEST_CASE("redlock needs a majority: one stranger is outvoted, two make it busy") {
+    Trio t;
+    Connection ca = t.a.connect(), cb = t.b.connect(), cc = t.c.connect();
+    ca.command({"SET", "lock:q", "stranger", "PX", "60000"});
+    auto one = run_cli({"lock", "acquire", "q", "--redlock", t.urls()}, bounded());
+    CHECK(one.exit_code == 0);
+    std::string token = trim(one.out);
+    CHECK(get(cb, "lock:q") == token);
+    CHECK(get(ca, "lock:q") == "stranger");
+    run_cli({"lock", "release", "q", "--token", token, "--redlock", t.urls()});
+
+    cb.command({"SET", "lock:q", "stranger", "PX", "60000"});
+    auto two = run_cli({"lock", "acquire", "q", "--redlock", t.urls()}, bounded());
+    CHECK(two.exit_code == 1);
+    // The minority grant on the third master was undone at once.
+    CHECK(cc.command({"EXISTS", "lock:q"}).integer() == 0);
+}
+
+TEST_CASE("redlock works with one master down and exits 3 without a majority") {
+    Trio t;
+    t.c.kill();
+    auto r = run_cli({"lock", "acquire", "down", "--redlock", t.urls()}, bounded());
+    CHECK(r.exit_code == 0);
+    Connection ca = t.a.connect();
+    CHECK(get(ca, "lock:down") == trim(r.out));
+    t.b.kill();
+    auto none = run_cli({"lock", "acquire", "down2", "--redlock", t.urls()}, bounded());
+    CHECK(none.exit_code == 3);
+    CHECK(ca.command({"EXISTS", "lock:down2"}).integer() == 0);
+}
+
+TEST_CASE("redlock fencing tokens keep increasing when the masters' counters differ") {
+    Trio t;
+    Connection ca = t.a.connect(), cb = t.b.connect();
+    ca.command({"SET", "{lock:f}:fence", "10"});
+    auto r = run_cli({"--json", "lock", "acquire", "f", "--redlock", t.urls()}, bounded());
+    REQUIRE(r.exit_code == 0);
+    CHECK(nlohmann::json::parse(r.out)["fence"] == 11);
+    CHECK(get(cb, "{lock:f}:fence") == "11");  // raised to the quorum's highest
+}
+
+TEST_CASE("lock run over redlock renews, passes the fence and releases everywhere") {
+    Trio t;
+    auto r = run_cli({"lock", "run", "rrun", "--ttl", "1s", "--redlock", t.urls(), "--", "sh", "-c",
+                      "sleep 2; echo $REDIS_OPS_FENCING_TOKEN"},
+                     bounded(60s));
+    CHECK(r.exit_code == 0);
+    CHECK(trim(r.out) == "1");
+    for (RedisServer* s : {&t.a, &t.b, &t.c}) {
+        Connection c = s->connect();
+        CHECK(c.command({"EXISTS", "lock:rrun"}).integer() == 0);
+    }
+}
+
+TEST_CASE("lock run over redlock exits 5 when a majority of masters lose the lock") {
+    Trio t;
+    std::string started = t.a.dir() + "/started";
+    std::string after = t.a.dir() + "/after";
+    std::thread thief([&] {
+        if (!wait_for_file(started)) return;
+        for (RedisServer* s : {&t.a, &t.b}) s->connect().command({"DEL", "lock:rlost"});
+    });
+    auto r = run_cli({"lock", "run", "rlost", "--ttl", "1s", "--redlock", t.urls(), "--", "sh",
+                      "-c", "echo x > \"$0\"; sleep 10; touch \"$1\"", started, after},
+                     bounded(60s));
+    thief.join();
+    CHECK(r.exit_code == 5);
+    CHECK_FALSE(exists(after));
+}
+
+TEST_CASE("--redlock with fewer than three masters is a usage error") {
+    RedisServer s;
+    CHECK(run_cli({"lock", "acquire", "x", "--redlock", s.url() + "," + s.url()}).exit_code == 2);
+    CHECK(run_cli({"lock", "acquire", "x", "--redlock", s.url() + ",," + s.url()}).exit_code == 2);
+}
