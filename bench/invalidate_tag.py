@@ -1,0 +1,160 @@
+#!/usr/bin/python3
+"""invalidate-tag of a big tag: total time and the longest single server command, in one run.
+
+Starts its own redis-server on 127.0.0.1 (and stops it), fills a tag of --members keys, and
+invalidates it three ways, refilling in between, with `slowlog-log-slower-than 0` so SLOWLOG
+records every command's server-side duration:
+
+  redis-ops   `redis-ops invalidate-tag big` (RENAME to a tombstone, SSCAN + UNLINK batches)
+  redis-py    the same drain written with redis-py: SSCAN 1000 + pipelined UNLINK, then UNLINK
+  one-script  the common shortcut: one EVAL doing SMEMBERS + UNLINK of everything + DEL
+
+Reports the wall time of each, and the longest command each made the server run
+(target for redis-ops: <= 10 ms).
+
+Usage: bench/invalidate_tag.py [--bin build/redis-ops] [--members 1000000]
+"""
+import argparse
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+
+import redis
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+FILL = """
+local from, to = tonumber(ARGV[1]), tonumber(ARGV[2])
+for i = from, to do
+    local k = 'member:' .. i
+    redis.call('SET', k, 'v', 'PX', 3600000)
+    redis.call('SADD', KEYS[1], k)
+end
+redis.call('PEXPIRE', KEYS[1], 3600000)
+return to - from + 1
+"""
+
+ONE_SCRIPT = """
+local members = redis.call('SMEMBERS', KEYS[1])
+local n = 0
+for i = 1, #members, 5000 do
+    n = n + redis.call('UNLINK', unpack(members, i, math.min(i + 4999, #members)))
+end
+redis.call('DEL', KEYS[1])
+return n
+"""
+
+
+def find_bin():
+    for b in [os.path.join(ROOT, 'build', 'redis-ops')] + sorted(glob.glob(os.path.join(ROOT, 'build-*', 'redis-ops'))):
+        if os.access(b, os.X_OK):
+            return b
+    raise SystemExit('no redis-ops binary; pass --bin')
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def fill(r, n):
+    r.flushall()
+    chunk = 20000
+    for start in range(1, n + 1, chunk):
+        r.eval(FILL, 1, 'tag:big', start, min(start + chunk - 1, n))
+    assert r.scard('tag:big') == n
+
+
+def start_watch(r):
+    r.config_set('slowlog-log-slower-than', 0)
+    r.config_set('slowlog-max-len', 1000000)
+    r.slowlog_reset()
+
+
+def longest(r):
+    entries = r.slowlog_get(1000000)
+    r.config_set('slowlog-log-slower-than', 10000)
+    cmds = [e for e in entries if not e['command'].startswith(b'SLOWLOG') and not e['command'].startswith(b'CONFIG')]
+    worst = max(cmds, key=lambda e: e['duration'])
+    return worst['duration'] / 1000.0, worst['command'][:60].decode(errors='replace'), len(cmds)
+
+
+def redis_py_drain(r):
+    deleted, cursor = 0, 0
+    while True:
+        cursor, members = r.sscan('tag:big', cursor, count=1000)
+        if members:
+            deleted += r.unlink(*members)
+        if cursor == 0:
+            break
+    r.unlink('tag:big')
+    return deleted
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--bin', default=None)
+    ap.add_argument('--members', type=int, default=1000000)
+    a = ap.parse_args()
+    binary = a.bin or find_bin()
+    d = tempfile.mkdtemp()
+    port = free_port()
+    server = subprocess.Popen(['redis-server', '--port', str(port), '--bind', '127.0.0.1', '--save', '',
+                               '--appendonly', 'no', '--dir', d], stdout=subprocess.DEVNULL)
+    try:
+        r = redis.Redis(port=port)
+        for _ in range(100):
+            try:
+                r.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        results = []
+
+        fill(r, a.members)
+        start_watch(r)
+        t = time.perf_counter()
+        out = subprocess.run([binary, '-p', str(port), 'invalidate-tag', 'big'], check=True,
+                             capture_output=True, text=True).stdout.strip()
+        total = time.perf_counter() - t
+        assert int(out) == a.members and r.dbsize() == 0, (out, r.dbsize())
+        results.append(('redis-ops invalidate-tag', total) + longest(r))
+
+        fill(r, a.members)
+        start_watch(r)
+        t = time.perf_counter()
+        n = redis_py_drain(r)
+        total = time.perf_counter() - t
+        assert n == a.members and r.dbsize() == 0
+        results.append(('redis-py SSCAN+UNLINK', total) + longest(r))
+
+        fill(r, a.members)
+        start_watch(r)
+        t = time.perf_counter()
+        n = r.eval(ONE_SCRIPT, 1, 'tag:big')
+        total = time.perf_counter() - t
+        assert n == a.members and r.dbsize() == 0
+        results.append(('one EVAL (SMEMBERS+UNLINK)', total) + longest(r))
+
+        print(f'binary: {binary}')
+        print(f'tag of {a.members} members; longest command from SLOWLOG (slowlog-log-slower-than 0)')
+        print(f'{"method":30} {"total s":>8} {"longest ms":>11} {"commands":>9}  longest command')
+        for name, total, worst_ms, cmd, count in results:
+            print(f'{name:30} {total:8.2f} {worst_ms:11.2f} {count:9}  {cmd}')
+        ours, py = results[0][1], results[1][1]
+        print(f'ratio total redis-ops / redis-py: {ours / py:.2f}x; '
+              f'redis-ops longest command {results[0][2]:.2f} ms (target <= 10 ms)')
+    finally:
+        server.terminate()
+        server.wait()
+        shutil.rmtree(d, ignore_errors=True)
+
+
+if __name__ == '__main__':
+    main()
