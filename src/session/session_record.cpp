@@ -70,25 +70,29 @@ bool decode_json_session(std::string_view text, Session& s) {
 }
 
 SessionLookup decode_session_reply(std::string_view id, std::string_view key, ReplyView reply) {
+    std::string_view type = reply[0].str();
+    if (type != "hash" && type != "string") return decode_session_parts(id, key, type, -2, reply);
+    return decode_session_parts(id, key, type, reply[1].integer(), reply[2]);
+}
+
+SessionLookup decode_session_parts(std::string_view id, std::string_view key, std::string_view type,
+                                   long long pttl, ReplyView payload) {
     SessionLookup out;
-    std::string type(reply[0].str());
     if (type == "none") return out;
     if (type != "hash" && type != "string") {
         out.state = SessionLookup::State::NotASession;
-        out.redis_type = type;
+        out.redis_type = std::string(type);
         return out;
     }
     Session& s = out.session;
     s.id = std::string(id);
     s.key = std::string(key);
-    long long pttl = reply[1].integer();
     if (pttl >= 0) s.ttl_ms = pttl;
     if (type == "hash") {
         s.format = SessionFormat::Hash;
-        ReplyView flat = reply[2];
-        for (size_t i = 0; i + 1 < flat.size(); i += 2) {
-            std::string name(flat[i].str());
-            std::string value(flat[i + 1].str());
+        for (size_t i = 0; i + 1 < payload.size(); i += 2) {
+            std::string name(payload[i].str());
+            std::string value(payload[i + 1].str());
             if (name == "user_id") {
                 s.user_id = value;
             } else if (name == "created_at" && to_integer(value)) {
@@ -102,7 +106,7 @@ SessionLookup decode_session_reply(std::string_view id, std::string_view key, Re
         sort_fields(s);
     } else {
         s.format = SessionFormat::Json;
-        if (!decode_json_session(reply[2].str(), s)) {
+        if (!decode_json_session(payload.str(), s)) {
             out.state = SessionLookup::State::NotASession;
             out.redis_type = "string (not a JSON object)";
             return out;

@@ -51,6 +51,11 @@ struct SessionLookup {
 /// is NotASession (redis_type "string (not a JSON object)").
 SessionLookup decode_session_reply(std::string_view id, std::string_view key, ReplyView reply);
 
+/// The same from its parts, for pipelined reads: the key's Redis type ("hash", "string",
+/// "none", …), its PTTL, and the HGETALL array (hash) or GET bulk (string).
+SessionLookup decode_session_parts(std::string_view id, std::string_view key, std::string_view type,
+                                   long long pttl, ReplyView payload);
+
 /// Fills `s` (user_id, created_at, max_age_ms, fields) from a JSON document. Returns false
 /// when `text` is not a JSON object.
 bool decode_json_session(std::string_view text, Session& s);

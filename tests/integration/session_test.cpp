@@ -205,12 +205,17 @@ TEST_CASE("list shows live sessions of every writer and prunes ids whose session
                  "r.sadd('user_sessions:u1', 'py2')\n");
     // Dead entries: sessions that expired (or were deleted) behind the index's back.
     c.command({"SADD", "user_sessions:u1", "dead1", "dead2"});
+    // Not a session, and another user's session: skipped, never pruned.
+    c.command({"RPUSH", "session:listy", "x"});
+    c.command({"HSET", "session:theirs", "user_id", "u2"});
+    c.command({"SADD", "user_sessions:u1", "listy", "theirs"});
 
     CliResult r = cli(server, {"session", "list", "--user-id", "u1", "--json"});
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     auto doc = nlohmann::json::parse(r.out);
     CHECK(doc["count"] == 4);
     CHECK(doc["pruned"] == 2);
+    CHECK(doc["skipped"] == 2);
     std::set<std::string> ids;
     for (const auto& s : doc["sessions"]) {
         ids.insert(s["id"].get<std::string>());
@@ -219,7 +224,7 @@ TEST_CASE("list shows live sessions of every writer and prunes ids whose session
     CHECK(ids == std::set<std::string>{a, b, "foreign1", "py2"});
     CHECK(doc["sessions"][0]["id"] == "foreign1");  // oldest first
     CHECK(c.command({"SISMEMBER", "user_sessions:u1", "dead1"}).integer() == 0);
-    CHECK(c.command({"SCARD", "user_sessions:u1"}).integer() == 4);
+    CHECK(c.command({"SCARD", "user_sessions:u1"}).integer() == 6);
 
     CliResult text = cli(server, {"session", "list", "--user-id", "u1"});
     CHECK(text.out.find(a) != std::string::npos);
