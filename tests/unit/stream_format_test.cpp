@@ -33,7 +33,7 @@ TEST_CASE("JSON lines are binary-safe and keep field order") {
     CHECK(j["stream"] == "s");
     CHECK(j["id"] == "2-1");
     CHECK(j["fields"]["b"] == "x\"y\n");
-    CHECK(j["fields"]["a"] == "\u00ff\u0000z");
+    CHECK(j["fields"]["a"] == std::string("\u00ff") + std::string(1, '\0') + "z");
     CHECK(line.find("\"b\"") < line.find("\"a\""));
 }
 
