@@ -29,7 +29,7 @@ std::string progress_line(uint64_t done, uint64_t expected, double secs, bool es
         if (rate > 0 && done < expected) {
             auto eta = std::chrono::milliseconds(
                 static_cast<long long>(1000.0 * static_cast<double>(expected - done) / rate));
-            line += ", ETA " + format_duration(eta);
+            line += fmt::format(", ETA {}", format_duration(eta));
         }
     }
     return line + fmt::format(", {:.0f} keys/s", rate);
@@ -60,7 +60,8 @@ int run_scan_audit(Context& ctx, ScanAuditFlags& f, bool format_given) {
         tick = [&](uint64_t done, uint64_t expected) {
             double secs =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-            ctx.err("\r\x1b[K" + progress_line(done, expected, secs, estimate_applies));
+            ctx.err(
+                fmt::format("\r\x1b[K{}", progress_line(done, expected, secs, estimate_applies)));
         };
     }
     AuditReport report = run_audit(ctx.client(), o, tick);

@@ -30,7 +30,7 @@ struct NodeJob {
 };
 
 /// Picks the connection to walk: a replica when asked for and one is known, else the master.
-Connection& walk_connection(NodeJob& job, const ConnectionOptions& copts, bool want_replica) {
+Connection& walk_connection(NodeJob& job, const Client& client, bool want_replica) {
     job.report.source = job.report.address;
     if (!want_replica) return *job.master;
     Reply info = job.master->command_unchecked({"INFO", "replication"});
@@ -42,9 +42,9 @@ Connection& walk_connection(NodeJob& job, const ConnectionOptions& copts, bool w
         return *job.master;
     }
     try {
-        job.replica.emplace(Connection::open(copts, *addr));
+        job.replica.emplace(client.open_connection(*addr));
         // A cluster replica answers keyed reads only after READONLY (otherwise MOVED).
-        if (copts.cluster) job.replica->command_unchecked({"READONLY"});
+        if (client.options().cluster) job.replica->command_unchecked({"READONLY"});
         job.report.source = addr->display();
         return *job.replica;
     } catch (const ConnectionError& e) {
@@ -55,13 +55,13 @@ Connection& walk_connection(NodeJob& job, const ConnectionOptions& copts, bool w
     }
 }
 
-void run_node(NodeJob& job, const ConnectionOptions& copts, const AuditOptions& opts) {
+void run_node(NodeJob& job, const Client& client, const AuditOptions& opts) {
     try {
         if (!job.master) throw ConnectionError(job.connect_error);
         job.keys_usage = inspect_keys_usage(*job.master, job.report.address);
-        Connection& conn = walk_connection(job, copts, opts.replica);
+        Connection& conn = walk_connection(job, client, opts.replica);
         Reply info = conn.command({"INFO", "keyspace"});
-        job.report.estimate = parse_info_keyspace(info.str(), copts.db);
+        job.report.estimate = parse_info_keyspace(info.str(), client.options().db);
         job.progress.expected = job.report.estimate.keys;
         WalkOptions w = opts.walk;
         w.expected_keys = job.report.estimate.keys;
@@ -118,10 +118,11 @@ AuditReport run_audit(Client& client, const AuditOptions& opts, const AuditTick&
             job.connect_error = e.what();
         }
     }
-    const ConnectionOptions& copts = client.options();
     std::vector<std::thread> threads;
-    for (NodeJob& job : jobs)
-        threads.emplace_back([&job, &copts, &opts] { run_node(job, copts, opts); });
+    const Client& shared = client;  // the threads only open new connections through it
+    for (NodeJob& job : jobs) {
+        threads.emplace_back([&job, &shared, &opts] { run_node(job, shared, opts); });
+    }
 
     auto all_done = [&] {
         for (const NodeJob& j : jobs) {

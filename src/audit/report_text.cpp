@@ -32,7 +32,10 @@ std::string patterns_section(const OutputStyle& style, const KeyspaceTally& t) {
     for (size_t i = 0; i < patterns.size() && i < kTextPatternRows; ++i) {
         const auto& p = patterns[i];
         std::string ex;
-        for (const auto& k : p.examples) ex += (ex.empty() ? "" : " ") + quote_if_needed(k);
+        for (const auto& k : p.examples) {
+            if (!ex.empty()) ex += ' ';
+            ex += quote_if_needed(k);
+        }
         rows.push_back(
             {quote_if_needed(p.pattern), std::to_string(p.keys), format_size(p.bytes), ex});
     }
@@ -65,7 +68,7 @@ std::string keys_usage_section(const OutputStyle& style, const KeysUsage& k) {
         if (*k.acl_allows)
             out += paint(style, Color::Dim, "  (deny it with: ACL SETUSER <user> -keys)\n");
     }
-    for (const auto& n : k.notes) out += "  note: " + n + "\n";
+    for (const auto& n : k.notes) out += fmt::format("  note: {}\n", n);
     return out;
 }
 
@@ -126,26 +129,28 @@ std::string audit_text(const AuditReport& r, const std::vector<CheckOutcome>& ch
                 paint(style, Color::Red, fmt::format("node {}: stopped: {}\n", n.address, n.error));
     }
 
-    out += "\n" + bold("Keys without TTL") +
-           fmt::format(" [{}]: {}\n", verdict(style, checks[0]), checks[0].summary);
+    auto heading = [&](std::string_view title, const CheckOutcome* c) {
+        std::string verdict_text =
+            c ? fmt::format(" [{}]: {}", verdict(style, *c), c->summary) : "";
+        return fmt::format("\n{}{}\n", bold(title), verdict_text);
+    };
+    out += heading("Keys without TTL", &checks[0]);
     out += patterns_section(style, t);
 
-    out += "\n" + bold("Big keys") +
-           fmt::format(" [{}]: {}\n", verdict(style, checks[1]), checks[1].summary);
+    out += heading("Big keys", &checks[1]);
     if (t.big > 0) out += key_rows(style, t.big_keys());
 
-    out += "\n" + bold("KEYS usage") +
-           fmt::format(" [{}]: {}\n", verdict(style, checks[2]), checks[2].summary);
+    out += heading("KEYS usage", &checks[2]);
     out += keys_usage_section(style, r.keys_usage);
 
-    out += "\n" + bold(fmt::format("Top {} keys by memory", t.limits.top)) + "\n";
+    out += heading(fmt::format("Top {} keys by memory", t.limits.top), nullptr);
     out += key_rows(style, t.top.sorted());
 
-    out += "\n" + bold("Summary") + "\n";
+    out += heading("Summary", nullptr);
     std::string types;
     for (const auto& [type, n] : t.types)
         types += fmt::format("{}{} {}", types.empty() ? "" : ", ", type, n);
-    out += "  types:  " + (types.empty() ? "-" : types) + "\n";
+    out += fmt::format("  types:  {}\n", types.empty() ? "-" : types);
     out += fmt::format("  TTL:    no expiry {}, <1h {}, 1h-24h {}, 1d-7d {}, >7d {}\n",
                        t.ttl[kNoExpiry], t.ttl[kUnder1h], t.ttl[kUnder24h], t.ttl[kUnder7d],
                        t.ttl[kOver7d]);
@@ -159,10 +164,10 @@ std::string audit_text(const AuditReport& r, const std::vector<CheckOutcome>& ch
             rows.push_back({n.address, n.source, std::to_string(n.keys_scanned),
                             n.complete ? "yes" : "no", format_duration(n.longest_call)});
         }
-        out += "\n" +
-               render_table(style, {"NODE", "READ FROM", "KEYS", "COMPLETE", "LONGEST CALL"}, rows);
+        out += '\n';
+        out += render_table(style, {"NODE", "READ FROM", "KEYS", "COMPLETE", "LONGEST CALL"}, rows);
     }
-    for (const auto& n : r.notes) out += "note: " + n + "\n";
+    for (const auto& n : r.notes) out += fmt::format("note: {}\n", n);
     return out;
 }
 

@@ -8,7 +8,9 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "deploy_fixture.hpp"
 #include "fixture.hpp"
+#include "redis/client.hpp"
 #include "redis/pipeline.hpp"
 
 using namespace redisops;
@@ -366,4 +368,44 @@ TEST_CASE("the default output in a pipe is a plain table, and an unreachable ser
     CHECK(r.err.find('\r') == std::string::npos);  // no progress line outside a terminal
     server.stop();
     CHECK(run_cli(server, {"scan-audit"}).exit_code == 3);
+}
+
+TEST_CASE("on a cluster every master is walked in parallel and merged, with a per-node breakdown") {
+    TestCluster cluster(3);
+    Client client(cluster.options());
+    constexpr int kWithTtl = 600, kNoTtl = 300;
+    for (int i = 0; i < kWithTtl; ++i) {
+        std::string k = "user:" + std::to_string(i) + ":profile";
+        client.command_for_key(k, {"SET", k, "v", "EX", "600"});
+    }
+    for (int i = 0; i < kNoTtl; ++i) {
+        std::string k = "cart:" + std::to_string(i);
+        client.command_for_key(k, {"HSET", k, "a", "1"});
+    }
+    std::vector<std::string> args = cluster.cli_args();
+    args.insert(args.end(), {"scan-audit", "--json"});
+    CliResult r = run_cli(args, within(60));
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    json j = json::parse(r.out);
+    CHECK(j["complete"] == true);
+    CHECK(j["keys_scanned"] == kWithTtl + kNoTtl);
+    CHECK(j["no_ttl"]["count"] == kNoTtl);
+    CHECK(pattern_keys(j, "cart:*") == kNoTtl);
+    REQUIRE(j["nodes"].size() == 3);
+    uint64_t sum = 0;
+    for (size_t n = 0; n < 3; ++n) {
+        const json& node = j["nodes"][n];
+        CHECK(node["complete"] == true);
+        uint64_t dbsize = 0;
+        for (size_t i = 0; i < cluster.size(); ++i) {
+            if (node["address"] == cluster.address(i).display()) {
+                dbsize =
+                    static_cast<uint64_t>(cluster.node(i).connect().command({"DBSIZE"}).integer());
+            }
+        }
+        CHECK(node["keys_scanned"].get<uint64_t>() == dbsize);  // each node's own keys, no more
+        sum += node["keys_scanned"].get<uint64_t>();
+    }
+    CHECK(sum == kWithTtl + kNoTtl);
 }

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# scan-audit against `redis-cli --bigkeys` and `redis-cli --memkeys` on the same server, in the
+# same run, alternating. Reports wall times and ratios, redis-ops' peak RSS at SMALL_KEYS and at
+# KEYS keys, its CPU time (user+sys) and the longest single server call it measured, and checks
+# its no-TTL counts against the generator's ground truth.
+# usage: bench/scan_audit.sh [KEYS=1000000] [RUNS=3]
+#   REDIS_OPS=path/to/redis-ops (default build/redis-ops; use a Release build), SMALL_KEYS=100000
+# Needs ~450 MB of RAM for the server at 1M keys (maxmemory is left unset).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+keys=${1:-1000000}
+runs=${2:-3}
+small=${SMALL_KEYS:-100000}
+bin=${REDIS_OPS:-build/redis-ops}
+gen=../shared/bench/gen_dataset.py
+[ -f "$gen" ] || { echo "missing $gen (the shared dataset generator)" >&2; exit 2; }
+[ -x "$bin" ] || { echo "missing $bin: build it first (cmake --build build)" >&2; exit 2; }
+
+dir=$(mktemp -d /tmp/redis-ops-bench.XXXXXX)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save "" --appendonly no --maxmemory 0 \
+  --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" >/dev/null
+trap 'kill "$(cat "$dir/redis.pid" 2>/dev/null)" 2>/dev/null || true; sleep 0.5; rm -rf "$dir"' EXIT
+for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
+
+load() {
+  redis-cli -p "$port" flushall >/dev/null
+  python3 "$gen" "$1" 7 "$dir/truth.json" | redis-cli -p "$port" --pipe >/dev/null
+  echo "# loaded $(redis-cli -p "$port" dbsize) keys ($(redis-cli -p "$port" info memory | grep '^used_memory_human' | tr -d '\r'))" >&2
+}
+
+# measure LABEL CMD… : runs CMD under /usr/bin/time; appends "LABEL wall user sys rss_kb" to results.
+measure() {
+  local label=$1; shift
+  /usr/bin/time -f "%e %U %S %M" -o "$dir/time.txt" "$@" >"$dir/out.txt" 2>"$dir/err.txt" || true
+  echo "$label $(cat "$dir/time.txt")" >>"$dir/results.txt"
+  echo "# $label: $(cat "$dir/time.txt") (wall s, user s, sys s, max RSS KiB)" >&2
+}
+
+audit() { measure "$1" "$bin" -p "$port" scan-audit --format json; cp "$dir/out.txt" "$dir/$1.json"; }
+
+: >"$dir/results.txt"
+load "$small"
+audit small
+load "$keys"
+for r in $(seq "$runs"); do
+  audit "redis-ops"
+  measure "bigkeys" redis-cli -p "$port" --bigkeys
+  measure "memkeys" redis-cli -p "$port" --memkeys
+done
+
+python3 - "$dir" "$keys" "$small" <<'PY'
+import json, statistics, sys
+d, keys, small = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+rows = [l.split() for l in open(f"{d}/results.txt") if l.strip()]
+by = {}
+for label, wall, user, sys_, rss in rows:
+    by.setdefault(label, []).append((float(wall), float(user) + float(sys_), int(rss)))
+med = lambda label, i: statistics.median(x[i] for x in by[label])
+ops = json.load(open(f"{d}/redis-ops.json"))
+truth = json.load(open(f"{d}/truth.json"))
+print(f"scan-audit benchmark: {keys} keys (gen_dataset.py seed 7), {len(by['redis-ops'])} runs each, alternating")
+for label in ("redis-ops", "bigkeys", "memkeys"):
+    walls = " ".join(f"{x[0]:.2f}" for x in by[label])
+    print(f"  {label:10} wall s: {walls}   median {med(label, 0):.2f} s, CPU {med(label, 1):.2f} s")
+print(f"  ratio redis-ops / --bigkeys: {med('redis-ops', 0) / med('bigkeys', 0):.3f}x")
+print(f"  ratio redis-ops / --memkeys: {med('redis-ops', 0) / med('memkeys', 0):.3f}x")
+print(f"  redis-ops peak RSS: {by['small'][0][2] / 1024:.1f} MiB at {small} keys, "
+      f"{max(x[2] for x in by['redis-ops']) / 1024:.1f} MiB at {keys} keys")
+print(f"  redis-ops CPU (user+sys) at {keys} keys: {med('redis-ops', 1):.2f} s")
+print(f"  longest single server call (pipelined batch, send to last reply): {ops['longest_call_ms']} ms")
+print(f"  keys_scanned {ops['keys_scanned']} (truth {truth['keys']}), no_ttl {ops['no_ttl']['count']} "
+      f"(truth {truth['no_ttl']}), complete {ops['complete']}")
+got = {p["pattern"]: p["keys"] for p in ops["no_ttl"]["patterns"]}
+bad = {p: (n, got.get(p)) for p, n in truth["no_ttl_by_pattern"].items() if got.get(p) != n}
+print("  no-TTL patterns match the ground truth" if not bad else f"  pattern mismatches (truth, got): {bad}")
+PY
