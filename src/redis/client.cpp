@@ -19,7 +19,7 @@ Topology Client::topology() const {
 
 Connection& Client::connection() {
     if (cluster_) return cluster_->any_master();
-    if (!main_ || main_->broken()) {
+    if (!main_ || main_->broken() || idle_peer_closed(*main_)) {
         main_.reset();
         // With Sentinel, every reconnect asks again: the master may have changed meanwhile.
         main_.emplace(opts_.sentinels.empty() ? Connection::open(opts_) : connect_master(opts_));

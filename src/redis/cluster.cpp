@@ -1,8 +1,10 @@
 #include "redis/cluster.hpp"
 
 #include <fmt/format.h>
+#include <sys/socket.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cctype>
 #include <charconv>
 #include <set>
@@ -154,10 +156,20 @@ ClusterRouter::ClusterRouter(ConnectionOptions opts) : opts_(std::move(opts)) {
     if (opts_.db != 0) throw UsageError("--db: Redis Cluster has only database 0");
 }
 
+bool idle_peer_closed(const Connection& c) {
+    // MSG_PEEK leaves any bytes (a TLS session ticket, say) for the reader; only a clean EOF
+    // or a reset means the server is gone.
+    char byte;
+    ssize_t n = ::recv(c.fd(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
 Connection& NodePool::get(const ConnectionOptions& opts, const ServerAddress& addr) {
     std::lock_guard lock(*mutex_);
     auto it = nodes_.find(addr.display());
-    if (it != nodes_.end() && !it->second.broken()) return it->second;
+    if (it != nodes_.end() && !it->second.broken() && !idle_peer_closed(it->second)) {
+        return it->second;
+    }
     if (it != nodes_.end()) nodes_.erase(it);
     return nodes_.emplace(addr.display(), Connection::open(opts, addr)).first->second;
 }

@@ -49,7 +49,12 @@ struct SlotMap {
     std::vector<ServerAddress> masters() const;
 };
 
-/// One kept connection per node, opened on demand and reopened after it broke. get() is safe
+/// True when the server has closed an idle connection (EOF or reset waiting on the socket).
+/// Checked before reuse: a failover's CLIENT KILL, a restart or the server's idle `timeout`
+/// leave a kept connection dead, and a command written to it would be lost in doubt.
+bool idle_peer_closed(const Connection& c);
+
+/// One kept connection per node, opened on demand and reopened after it broke or closed. get() is safe
 /// from several threads; each returned connection must be used by one thread at a time.
 class NodePool {
   public:
