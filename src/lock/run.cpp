@@ -126,7 +126,9 @@ class LeaseKeeper {
             out.end = RunEnd::Exited;
             out.status = *child.status();
         }
-        if (still_ours_) release_quietly();
+        // Compare-and-delete even after a loss: it never touches a new owner's lock, and on a
+        // Redlock quorum it clears the instances where ours survived.
+        release_quietly();
         return out;
     }
 
@@ -172,7 +174,6 @@ class LeaseKeeper {
                 failing_ = false;
                 return;
             }
-            still_ours_ = false;
             stop(o == Ownership::Missing ? "was lost: it expired or was deleted"
                                          : "was lost: it is now held under another token",
                  Clock::now() + plan_.grace);
@@ -208,7 +209,6 @@ class LeaseKeeper {
     std::string last_error_ = "no answer";
     bool stopping_ = false;
     bool killed_ = false;
-    bool still_ours_ = true;  // false once a renewal saw the lock gone or taken
     TimePoint kill_at_;
     std::string lost_reason_;
 };
