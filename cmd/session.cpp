@@ -21,7 +21,10 @@ struct SessionOptions {
     std::chrono::milliseconds ttl = kDefaultSessionTtl;
     std::vector<std::string> fields;
     bool touch = false;
+    CLI::Option* ttl_flag = nullptr;  // given: --ttl overrides the session's own max age
 };
+
+using SessionRun = int (*)(Context&, const SessionOptions&);
 
 void add_layout_flags(CLI::App* sub, SessionLayout& layout) {
     sub->add_option("--prefix", layout.prefix, "Session key prefix")->capture_default_str();
@@ -29,9 +32,12 @@ void add_layout_flags(CLI::App* sub, SessionLayout& layout) {
         ->capture_default_str();
 }
 
-CLI::App* add_leaf(CLI::App* parent, const char* name, const char* help, SessionOptions& o) {
+/// A leaf subcommand with the layout flags, whose action is `run` over its parsed options.
+CLI::App* add_leaf(CLI::App* parent, Context& ctx, const char* name, const char* help,
+                   const std::shared_ptr<SessionOptions>& o, SessionRun run) {
     CLI::App* sub = parent->add_subcommand(name, help);
-    add_layout_flags(sub, o.layout);
+    add_layout_flags(sub, o->layout);
+    sub->callback([&ctx, o, run] { ctx.action = [&ctx, o, run] { return run(ctx, *o); }; });
     return sub;
 }
 
@@ -103,181 +109,158 @@ std::string session_text(const OutputStyle& style, const Session& s) {
     return out;
 }
 
+std::string plural(size_t n, const char* one, const char* many) {
+    return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+/// --ttl when given, else the session's own max age, else 24h.
+std::chrono::milliseconds touch_ttl(const SessionOptions& o, const Session& s) {
+    return o.ttl_flag && o.ttl_flag->count() ? o.ttl : default_touch_ttl(s);
+}
+
 int not_found(Context& ctx, std::string_view id) {
     ctx.err(fmt::format("redis-ops: session {} not found\n", quote_if_needed(id)));
     return kExitNegative;
 }
 
-void setup_create(CLI::App* parent, Context& ctx) {
-    auto o = std::make_shared<SessionOptions>();
-    CLI::App* sub = add_leaf(parent, "create", "Create a session and print its id", *o);
-    add_user_id(sub, *o);
-    add_duration(sub, "--ttl", o->ttl, "Session lifetime (default 24h)");
-    sub->add_option("--field", o->fields, "A field of the session, NAME=VALUE (repeatable)")
-        ->expected(1)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-    sub->callback([&ctx, o] {
-        ctx.action = [&ctx, o]() -> int {
-            NewSession req{o->user_id, o->ttl, {}};
-            for (const auto& f : o->fields) req.fields.push_back(parse_field(f));
-            CreatedSession c = create_session(ctx.client(), o->layout, req);
-            if (ctx.global.json) {
-                ctx.out(dump_json({{"id", c.id},
-                                   {"key", to_json_text(c.key)},
-                                   {"index", to_json_text(c.index_key)},
-                                   {"user_id", to_json_text(req.user_id)},
-                                   {"created_at", c.created_at},
-                                   {"ttl_ms", req.ttl.count()}}) +
-                        "\n");
-            } else {
-                ctx.out(c.id + "\n");
-            }
-            return kExitOk;
-        };
-    });
+int run_create(Context& ctx, const SessionOptions& o) {
+    NewSession req{o.user_id, o.ttl, {}};
+    for (const auto& f : o.fields) req.fields.push_back(parse_field(f));
+    CreatedSession c = create_session(ctx.client(), o.layout, req);
+    if (!ctx.global.json) {
+        ctx.out(c.id + "\n");
+        return kExitOk;
+    }
+    ctx.out(dump_json({{"id", c.id},
+                       {"key", to_json_text(c.key)},
+                       {"index", to_json_text(c.index_key)},
+                       {"user_id", to_json_text(req.user_id)},
+                       {"created_at", c.created_at},
+                       {"ttl_ms", req.ttl.count()}}) +
+            "\n");
+    return kExitOk;
 }
 
-void setup_get(CLI::App* parent, Context& ctx) {
-    auto o = std::make_shared<SessionOptions>();
-    CLI::App* sub = add_leaf(parent, "get", "Show a session's fields and remaining TTL", *o);
-    add_id(sub, *o);
-    sub->add_flag("--touch", o->touch, "Also refresh its TTL (sliding expiration)");
-    CLI::Option* ttl = add_duration(sub, "--ttl", o->ttl,
-                                    "TTL for --touch (default: the session's max age, else 24h)");
-    sub->callback([&ctx, o, ttl] {
-        ctx.action = [&ctx, o, ttl]() -> int {
-            if (ttl->count() && !o->touch) throw UsageError("--ttl goes with --touch");
-            std::optional<Session> s = read_session(ctx.client(), o->layout, o->id);
-            if (!s) return not_found(ctx, o->id);
-            if (o->touch) {
-                auto d = ttl->count() ? o->ttl : default_touch_ttl(*s);
-                if (!touch_session(ctx.client(), o->layout, *s, d)) return not_found(ctx, o->id);
-                s->ttl_ms = d.count();
-            }
-            if (ctx.global.json) {
-                ctx.out(dump_json(session_json(*s)) + "\n");
-            } else {
-                ctx.out(session_text(ctx.style(), *s));
-            }
-            return kExitOk;
-        };
-    });
+int run_get(Context& ctx, const SessionOptions& o) {
+    if (o.ttl_flag->count() && !o.touch) throw UsageError("--ttl goes with --touch");
+    std::optional<Session> s = read_session(ctx.client(), o.layout, o.id);
+    if (!s) return not_found(ctx, o.id);
+    if (o.touch) {
+        auto d = touch_ttl(o, *s);
+        if (!touch_session(ctx.client(), o.layout, *s, d)) return not_found(ctx, o.id);
+        s->ttl_ms = d.count();
+    }
+    ctx.out(ctx.global.json ? dump_json(session_json(*s)) + "\n" : session_text(ctx.style(), *s));
+    return kExitOk;
 }
 
-void setup_touch(CLI::App* parent, Context& ctx) {
-    auto o = std::make_shared<SessionOptions>();
-    CLI::App* sub = add_leaf(parent, "touch", "Refresh a session's TTL (sliding expiration)", *o);
-    add_id(sub, *o);
-    CLI::Option* ttl =
-        add_duration(sub, "--ttl", o->ttl, "New TTL (default: the session's max age, else 24h)");
-    sub->callback([&ctx, o, ttl] {
-        ctx.action = [&ctx, o, ttl]() -> int {
-            std::optional<Session> s = read_session(ctx.client(), o->layout, o->id);
-            if (!s) return not_found(ctx, o->id);
-            auto d = ttl->count() ? o->ttl : default_touch_ttl(*s);
-            if (!touch_session(ctx.client(), o->layout, *s, d)) return not_found(ctx, o->id);
-            if (ctx.global.json) {
-                ctx.out(dump_json({{"id", to_json_text(s->id)}, {"ttl_ms", d.count()}}) + "\n");
-            } else {
-                ctx.out(fmt::format("{} ttl {}\n", quote_if_needed(s->id), format_duration(d)));
-            }
-            return kExitOk;
-        };
-    });
+int run_touch(Context& ctx, const SessionOptions& o) {
+    std::optional<Session> s = read_session(ctx.client(), o.layout, o.id);
+    if (!s) return not_found(ctx, o.id);
+    auto d = touch_ttl(o, *s);
+    if (!touch_session(ctx.client(), o.layout, *s, d)) return not_found(ctx, o.id);
+    ctx.out(ctx.global.json
+                ? dump_json({{"id", to_json_text(s->id)}, {"ttl_ms", d.count()}}) + "\n"
+                : fmt::format("{} ttl {}\n", quote_if_needed(s->id), format_duration(d)));
+    return kExitOk;
 }
 
-void setup_list(CLI::App* parent, Context& ctx) {
-    auto o = std::make_shared<SessionOptions>();
-    CLI::App* sub = add_leaf(parent, "list", "List a user's live sessions, pruning dead ids", *o);
-    add_user_id(sub, *o);
-    sub->callback([&ctx, o] {
-        ctx.action = [&ctx, o]() -> int {
-            SessionListing l = list_sessions(ctx.client(), o->layout, o->user_id);
-            if (ctx.global.json) {
-                nlohmann::json sessions = nlohmann::json::array();
-                for (const auto& s : l.sessions) sessions.push_back(session_json(s));
-                ctx.out(dump_json({{"user_id", to_json_text(o->user_id)},
-                                   {"index", to_json_text(l.index_key)},
-                                   {"count", l.sessions.size()},
-                                   {"pruned", l.pruned},
-                                   {"skipped", l.skipped},
-                                   {"sessions", std::move(sessions)}}) +
-                        "\n");
-                return kExitOk;
-            }
-            std::string out;
-            if (!l.sessions.empty()) {
-                std::vector<std::vector<std::string>> rows;
-                for (const auto& s : l.sessions) {
-                    rows.push_back({quote_if_needed(s.id), created_text(s), ttl_text(s)});
-                }
-                out = render_table(ctx.style(), {"ID", "CREATED", "TTL"}, rows);
-            }
-            out += fmt::format("{} live session{} of user {}; pruned {} expired index entr{}\n",
-                               l.sessions.size(), l.sessions.size() == 1 ? "" : "s",
-                               quote_if_needed(o->user_id), l.pruned, l.pruned == 1 ? "y" : "ies");
-            ctx.out(out);
-            if (l.skipped) {
-                ctx.warn(fmt::format("{} index entr{} skipped: not a session, or another user's",
-                                     l.skipped, l.skipped == 1 ? "y" : "ies"));
-            }
-            return kExitOk;
-        };
-    });
+int run_list(Context& ctx, const SessionOptions& o) {
+    SessionListing l = list_sessions(ctx.client(), o.layout, o.user_id);
+    if (ctx.global.json) {
+        nlohmann::json sessions = nlohmann::json::array();
+        for (const auto& s : l.sessions) sessions.push_back(session_json(s));
+        ctx.out(dump_json({{"user_id", to_json_text(o.user_id)},
+                           {"index", to_json_text(l.index_key)},
+                           {"count", l.sessions.size()},
+                           {"pruned", l.pruned},
+                           {"skipped", l.skipped},
+                           {"sessions", std::move(sessions)}}) +
+                "\n");
+        return kExitOk;
+    }
+    std::string out;
+    if (!l.sessions.empty()) {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& s : l.sessions) {
+            rows.push_back({quote_if_needed(s.id), created_text(s), ttl_text(s)});
+        }
+        out = render_table(ctx.style(), {"ID", "CREATED", "TTL"}, rows);
+    }
+    out += fmt::format("{} of user {}; pruned {}\n",
+                       plural(l.sessions.size(), "live session", "live sessions"),
+                       quote_if_needed(o.user_id),
+                       plural(l.pruned, "expired index entry", "expired index entries"));
+    ctx.out(out);
+    if (l.skipped) {
+        ctx.warn(plural(l.skipped, "index entry", "index entries") +
+                 " skipped: not a session, or another user's");
+    }
+    return kExitOk;
 }
 
-void setup_destroy(CLI::App* parent, Context& ctx) {
-    auto o = std::make_shared<SessionOptions>();
-    CLI::App* sub = add_leaf(parent, "destroy", "Delete a session and its index entry", *o);
-    add_id(sub, *o);
-    sub->callback([&ctx, o] {
-        ctx.action = [&ctx, o]() -> int {
-            if (!destroy_session(ctx.client(), o->layout, o->id)) return not_found(ctx, o->id);
-            if (ctx.global.json) {
-                ctx.out(dump_json({{"id", to_json_text(o->id)}, {"destroyed", true}}) + "\n");
-            } else {
-                ctx.out(fmt::format("destroyed session {}\n", quote_if_needed(o->id)));
-            }
-            return kExitOk;
-        };
-    });
+int run_destroy(Context& ctx, const SessionOptions& o) {
+    if (!destroy_session(ctx.client(), o.layout, o.id)) return not_found(ctx, o.id);
+    ctx.out(ctx.global.json ? dump_json({{"id", to_json_text(o.id)}, {"destroyed", true}}) + "\n"
+                            : fmt::format("destroyed session {}\n", quote_if_needed(o.id)));
+    return kExitOk;
 }
 
-void setup_destroy_all(CLI::App* parent, Context& ctx) {
-    auto o = std::make_shared<SessionOptions>();
-    CLI::App* sub =
-        add_leaf(parent, "destroy-all", "Log a user out everywhere: delete all their sessions", *o);
-    add_user_id(sub, *o);
-    sub->callback([&ctx, o] {
-        ctx.action = [&ctx, o]() -> int {
-            DestroyAllResult r = destroy_all_sessions(ctx.client(), o->layout, o->user_id);
-            if (ctx.global.json) {
-                ctx.out(dump_json({{"user_id", to_json_text(o->user_id)},
-                                   {"index", to_json_text(r.index_key)},
-                                   {"destroyed", r.destroyed},
-                                   {"index_entries", r.index_entries}}) +
-                        "\n");
-            } else {
-                ctx.out(fmt::format("destroyed {} session{} of user {}\n", r.destroyed,
-                                    r.destroyed == 1 ? "" : "s", quote_if_needed(o->user_id)));
-            }
-            return kExitOk;
-        };
-    });
+int run_destroy_all(Context& ctx, const SessionOptions& o) {
+    DestroyAllResult r = destroy_all_sessions(ctx.client(), o.layout, o.user_id);
+    ctx.out(ctx.global.json ? dump_json({{"user_id", to_json_text(o.user_id)},
+                                         {"index", to_json_text(r.index_key)},
+                                         {"destroyed", r.destroyed},
+                                         {"index_entries", r.index_entries}}) +
+                                  "\n"
+                            : fmt::format("destroyed {} of user {}\n",
+                                          plural(r.destroyed, "session", "sessions"),
+                                          quote_if_needed(o.user_id)));
+    return kExitOk;
 }
 
 }  // namespace
 
 void setup_session(CLI::App& app, Context& ctx) {
-    CLI::App* sub = app.add_subcommand(
+    CLI::App* parent = app.add_subcommand(
         "session", "Inspect and manage user sessions (session:<id> hashes, user_sessions:<user>)");
-    sub->require_subcommand(1);
-    setup_create(sub, ctx);
-    setup_get(sub, ctx);
-    setup_touch(sub, ctx);
-    setup_list(sub, ctx);
-    setup_destroy(sub, ctx);
-    setup_destroy_all(sub, ctx);
+    parent->require_subcommand(1);
+    const char* ttl_help = "New TTL (default: the session's max age, else 24h)";
+
+    auto o = std::make_shared<SessionOptions>();
+    CLI::App* sub =
+        add_leaf(parent, ctx, "create", "Create a session and print its id", o, run_create);
+    add_user_id(sub, *o);
+    add_duration(sub, "--ttl", o->ttl, "Session lifetime (default 24h)");
+    sub->add_option("--field", o->fields, "A field of the session, NAME=VALUE (repeatable)")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+
+    o = std::make_shared<SessionOptions>();
+    sub = add_leaf(parent, ctx, "get", "Show a session's fields and remaining TTL", o, run_get);
+    add_id(sub, *o);
+    sub->add_flag("--touch", o->touch, "Also refresh its TTL (sliding expiration)");
+    o->ttl_flag = add_duration(sub, "--ttl", o->ttl, std::string(ttl_help) + ", with --touch");
+
+    o = std::make_shared<SessionOptions>();
+    sub = add_leaf(parent, ctx, "touch", "Refresh a session's TTL (sliding expiration)", o,
+                   run_touch);
+    add_id(sub, *o);
+    o->ttl_flag = add_duration(sub, "--ttl", o->ttl, ttl_help);
+
+    o = std::make_shared<SessionOptions>();
+    sub =
+        add_leaf(parent, ctx, "list", "List a user's live sessions, pruning dead ids", o, run_list);
+    add_user_id(sub, *o);
+
+    o = std::make_shared<SessionOptions>();
+    sub = add_leaf(parent, ctx, "destroy", "Delete a session and its index entry", o, run_destroy);
+    add_id(sub, *o);
+
+    o = std::make_shared<SessionOptions>();
+    sub = add_leaf(parent, ctx, "destroy-all",
+                   "Log a user out everywhere: delete all their sessions", o, run_destroy_all);
+    add_user_id(sub, *o);
 }
 
 }  // namespace redisops

@@ -73,6 +73,14 @@ void scan_members(Client& client, const std::string& set, bool dedupe, F&& page)
     } while (cursor != "0");
 }
 
+std::vector<std::string> session_keys(const SessionLayout& layout,
+                                      const std::vector<std::string>& ids) {
+    std::vector<std::string> keys;
+    keys.reserve(ids.size());
+    for (const auto& id : ids) keys.push_back(layout.session_key(id));
+    return keys;
+}
+
 /// UNLINKs keys (memory freed in the background), one command per slot so it is valid on a
 /// cluster, pipelined per node. Returns how many existed.
 size_t unlink_keys(Client& client, const std::vector<std::string>& keys) {
@@ -151,10 +159,7 @@ SessionListing list_sessions(Client& client, const SessionLayout& layout,
     out.index_key = layout.index_key(user_id);
     if (!index_exists(client, out.index_key)) return out;
     scan_members(client, out.index_key, true, [&](const std::vector<std::string>& ids) {
-        std::vector<std::string> keys;
-        keys.reserve(ids.size());
-        for (const auto& id : ids) keys.push_back(layout.session_key(id));
-        std::vector<SessionLookup> found = read_sessions(client, ids, keys);
+        std::vector<SessionLookup> found = read_sessions(client, ids, session_keys(layout, ids));
         Args srem{"SREM", out.index_key};
         for (size_t i = 0; i < ids.size(); ++i) {
             switch (found[i].state) {
@@ -202,10 +207,7 @@ DestroyAllResult destroy_all_sessions(Client& client, const SessionLayout& layou
     if (out.index_entries == 0) return out;
     // No dedupe needed: UNLINK of a key already gone counts 0, so repeats cannot inflate.
     scan_members(client, tombstone, false, [&](const std::vector<std::string>& ids) {
-        std::vector<std::string> keys;
-        keys.reserve(ids.size());
-        for (const auto& id : ids) keys.push_back(layout.session_key(id));
-        out.destroyed += unlink_keys(client, keys);
+        out.destroyed += unlink_keys(client, session_keys(layout, ids));
     });
     client.command_for_key(tombstone, {"UNLINK", tombstone});
     return out;

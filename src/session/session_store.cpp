@@ -10,24 +10,17 @@
 namespace redisops {
 namespace {
 
-const Script& read_script() {
-    static const Script s("session_read");
-    return s;
-}
-const Script& create_script() {
-    static const Script s("session_create");
-    return s;
-}
-const Script& index_script() {
-    static const Script s("session_index");
-    return s;
-}
-const Script& touch_script() {
-    static const Script s("session_touch");
-    return s;
-}
-const Script& destroy_script() {
-    static const Script s("session_destroy");
+/// The embedded scripts, hashed once.
+struct SessionScripts {
+    Script read{"session_read"};
+    Script create{"session_create"};
+    Script index{"session_index"};
+    Script touch{"session_touch"};
+    Script destroy{"session_destroy"};
+};
+
+const SessionScripts& scripts() {
+    static const SessionScripts s;
     return s;
 }
 
@@ -113,7 +106,7 @@ CreatedSession create_session(Client& client, const SessionLayout& layout, const
         if (!split) keys.push_back(out.index_key);
         Args args{ms_arg(req.ttl), out.id, req.user_id};
         args.insert(args.end(), field_args.begin(), field_args.end());
-        out.created_at = eval_unsplit(client, create_script(), keys, args).integer();
+        out.created_at = eval_unsplit(client, scripts().create, keys, args).integer();
         if (out.created_at == 0) continue;  // the id is taken (odds 2^-256): draw another
         if (split) {
             // Session first, then the index: if the second step fails, the id was never
@@ -121,7 +114,7 @@ CreatedSession create_session(Client& client, const SessionLayout& layout, const
             // for its TTL. The reverse order could let a concurrent `list` prune the new id
             // before the session exists, leaving a live session that destroy-all misses.
             try {
-                client.eval(index_script(), {out.index_key}, {ms_arg(req.ttl), out.id});
+                client.eval(scripts().index, {out.index_key}, {ms_arg(req.ttl), out.id});
             } catch (...) {
                 try {
                     client.command_for_key(out.key, {"DEL", out.key});
@@ -139,7 +132,7 @@ std::optional<Session> read_session(Client& client, const SessionLayout& layout,
                                     std::string_view id) {
     check_identifier(id, "session id");
     std::string key = layout.session_key(id);
-    Reply r = client.eval(read_script(), {key}, {});
+    Reply r = client.eval(scripts().read, {key}, {});
     SessionLookup found = decode_session_reply(id, key, r.view());
     switch (found.state) {
         case SessionLookup::State::Missing:
@@ -165,8 +158,8 @@ bool touch_session(Client& client, const SessionLayout& layout, const Session& s
     bool split = index && session_keys_split(client, s.key, *index);
     Args keys{s.key};
     if (index && !split) keys.push_back(*index);
-    if (eval_unsplit(client, touch_script(), keys, {ms_arg(ttl)}).integer() == 0) return false;
-    if (split) client.eval(index_script(), {*index}, {ms_arg(ttl), ""});
+    if (eval_unsplit(client, scripts().touch, keys, {ms_arg(ttl)}).integer() == 0) return false;
+    if (split) client.eval(scripts().index, {*index}, {ms_arg(ttl), ""});
     return true;
 }
 
@@ -178,7 +171,7 @@ bool destroy_session(Client& client, const SessionLayout& layout, std::string_vi
     }
     std::string index = layout.index_key(*s->user_id);
     if (!session_keys_split(client, s->key, index)) {
-        return eval_unsplit(client, destroy_script(), {s->key, index}, {s->id}).integer() > 0;
+        return eval_unsplit(client, scripts().destroy, {s->key, index}, {s->id}).integer() > 0;
     }
     // Two slots: the session goes first, so the credential stops working at once; if the SREM
     // then fails, the index keeps a dead id that the next `session list` prunes.
