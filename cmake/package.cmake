@@ -3,6 +3,10 @@
 #   cpack --config build/CPackConfig.cmake        # redis-ops_<version>_<arch>.deb
 include(GNUInstallDirs)
 
+# `cmake --install` and cpack install what is built; they do not build `all` first (the tests
+# included), which would take minutes and race with a build already running.
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY TRUE)
+
 file(GLOB REDIS_OPS_MAN_PAGES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/man/*.1)
 install(FILES ${REDIS_OPS_MAN_PAGES} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 

@@ -60,7 +60,7 @@ FlagInfo flag_info(const std::string& path, const CLI::Option& opt) {
     for (const auto& s : opt.get_snames()) f.names.push_back("-" + s);
     for (const auto& l : opt.get_lnames()) f.names.push_back("--" + l);
     f.description = opt.get_description();
-    f.takes_value = opt.get_type_size_max() > 0;
+    f.takes_value = opt.get_items_expected_max() > 0;  // a flag expects 0 items
     if (f.takes_value) {
         f.type_name = opt.get_type_name();
         f.type_name = f.type_name.substr(0, f.type_name.find(':'));

@@ -103,7 +103,7 @@ int main(int argc, char** argv) {
                         for (const CLI::App* a = at; a && !opt; a = a->get_parent()) {
                             opt = a->get_option_no_throw(std::string(word));
                         }
-                        if (opt && opt->get_type_size_max() > 0) ++i;  // its value
+                        if (opt && opt->get_items_expected_max() > 0) ++i;  // its value
                         continue;
                     }
                     const CLI::App* child = nullptr;

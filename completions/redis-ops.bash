@@ -36,11 +36,11 @@ _redis_ops_flags() {
         'session destroy') echo '--help --prefix --index-prefix' ;;
         'session destroy-all') echo '--help --prefix --index-prefix --user-id' ;;
         'lock') echo '--help' ;;
-        'lock acquire') echo '--help --prefix --ttl --wait --token -E --conflict-exit-code' ;;
-        'lock release') echo '--help --prefix --token --force' ;;
-        'lock extend') echo '--help --prefix --token --ttl' ;;
+        'lock acquire') echo '--help --prefix --ttl --wait --token -E --conflict-exit-code --redlock' ;;
+        'lock release') echo '--help --prefix --token --force --redlock' ;;
+        'lock extend') echo '--help --prefix --token --ttl --redlock' ;;
         'lock status') echo '--help --prefix' ;;
-        'lock run') echo '--help --prefix --ttl --wait --max-hold --grace -E --conflict-exit-code' ;;
+        'lock run') echo '--help --prefix --ttl --wait --max-hold --grace -E --conflict-exit-code --redlock' ;;
         'ratelimit') echo '--help' ;;
         'ratelimit hit') echo '--help --prefix --limit --window --algorithm --cost' ;;
         'ratelimit status') echo '--help --prefix --limit --window --algorithm --cost' ;;
@@ -57,8 +57,6 @@ _redis_ops_flags() {
 # Succeeds when flag $2 takes a value in command $1 ("lock acquire").
 _redis_ops_valued() {
     case $2 in
-        --help) return 0 ;;
-        --version) return 0 ;;
         -u | --url) return 0 ;;
         -h | --host) return 0 ;;
         -p | --port) return 0 ;;
@@ -66,55 +64,28 @@ _redis_ops_valued() {
         -n | --db) return 0 ;;
         --user) return 0 ;;
         -a | --pass) return 0 ;;
-        --tls) return 0 ;;
         --cacert) return 0 ;;
         --cacertdir) return 0 ;;
         --cert) return 0 ;;
         --key) return 0 ;;
         --sni) return 0 ;;
-        --insecure) return 0 ;;
-        -c | --cluster) return 0 ;;
         --sentinel) return 0 ;;
         --master) return 0 ;;
         --sentinel-user) return 0 ;;
         --sentinel-pass) return 0 ;;
         --connect-timeout) return 0 ;;
         --timeout) return 0 ;;
-        --json) return 0 ;;
-        --no-color) return 0 ;;
     esac
     case $1 in
-        'cache')
-            case $2 in
-                --help) return 0 ;;
-            esac
-            ;;
-        'cache get')
-            case $2 in
-                --help) return 0 ;;
-            esac
-            ;;
         'cache set')
             case $2 in
-                --help) return 0 ;;
                 --ttl) return 0 ;;
                 --tag-prefix) return 0 ;;
                 --tag) return 0 ;;
             esac
             ;;
-        'cache del')
-            case $2 in
-                --help) return 0 ;;
-            esac
-            ;;
-        'cache ttl')
-            case $2 in
-                --help) return 0 ;;
-            esac
-            ;;
         'cache fetch')
             case $2 in
-                --help) return 0 ;;
                 --ttl) return 0 ;;
                 --tag-prefix) return 0 ;;
                 --tag) return 0 ;;
@@ -125,20 +96,12 @@ _redis_ops_valued() {
             ;;
         'invalidate-tag')
             case $2 in
-                --help) return 0 ;;
-                --dry-run) return 0 ;;
                 --tag-prefix) return 0 ;;
                 --batch) return 0 ;;
             esac
             ;;
-        'session')
-            case $2 in
-                --help) return 0 ;;
-            esac
-            ;;
         'session create')
             case $2 in
-                --help) return 0 ;;
                 --prefix) return 0 ;;
                 --index-prefix) return 0 ;;
                 --user-id) return 0 ;;
@@ -148,16 +111,13 @@ _redis_ops_valued() {
             ;;
         'session get')
             case $2 in
-                --help) return 0 ;;
                 --prefix) return 0 ;;
                 --index-prefix) return 0 ;;
-                --touch) return 0 ;;
                 --ttl) return 0 ;;
             esac
             ;;
         'session touch')
             case $2 in
-                --help) return 0 ;;
                 --prefix) return 0 ;;
                 --index-prefix) return 0 ;;
                 --ttl) return 0 ;;
@@ -165,7 +125,6 @@ _redis_ops_valued() {
             ;;
         'session list')
             case $2 in
-                --help) return 0 ;;
                 --prefix) return 0 ;;
                 --index-prefix) return 0 ;;
                 --user-id) return 0 ;;
@@ -173,75 +132,60 @@ _redis_ops_valued() {
             ;;
         'session destroy')
             case $2 in
-                --help) return 0 ;;
                 --prefix) return 0 ;;
                 --index-prefix) return 0 ;;
             esac
             ;;
         'session destroy-all')
             case $2 in
-                --help) return 0 ;;
                 --prefix) return 0 ;;
                 --index-prefix) return 0 ;;
                 --user-id) return 0 ;;
             esac
             ;;
-        'lock')
-            case $2 in
-                --help) return 0 ;;
-            esac
-            ;;
         'lock acquire')
             case $2 in
-                --help) return 0 ;;
                 --prefix) return 0 ;;
                 --ttl) return 0 ;;
                 --wait) return 0 ;;
                 --token) return 0 ;;
                 -E | --conflict-exit-code) return 0 ;;
+                --redlock) return 0 ;;
             esac
             ;;
         'lock release')
             case $2 in
-                --help) return 0 ;;
                 --prefix) return 0 ;;
                 --token) return 0 ;;
-                --force) return 0 ;;
+                --redlock) return 0 ;;
             esac
             ;;
         'lock extend')
             case $2 in
-                --help) return 0 ;;
                 --prefix) return 0 ;;
                 --token) return 0 ;;
                 --ttl) return 0 ;;
+                --redlock) return 0 ;;
             esac
             ;;
         'lock status')
             case $2 in
-                --help) return 0 ;;
                 --prefix) return 0 ;;
             esac
             ;;
         'lock run')
             case $2 in
-                --help) return 0 ;;
                 --prefix) return 0 ;;
                 --ttl) return 0 ;;
                 --wait) return 0 ;;
                 --max-hold) return 0 ;;
                 --grace) return 0 ;;
                 -E | --conflict-exit-code) return 0 ;;
-            esac
-            ;;
-        'ratelimit')
-            case $2 in
-                --help) return 0 ;;
+                --redlock) return 0 ;;
             esac
             ;;
         'ratelimit hit')
             case $2 in
-                --help) return 0 ;;
                 --prefix) return 0 ;;
                 --limit) return 0 ;;
                 --window) return 0 ;;
@@ -251,7 +195,6 @@ _redis_ops_valued() {
             ;;
         'ratelimit status')
             case $2 in
-                --help) return 0 ;;
                 --prefix) return 0 ;;
                 --limit) return 0 ;;
                 --window) return 0 ;;
@@ -261,54 +204,30 @@ _redis_ops_valued() {
             ;;
         'ratelimit reset')
             case $2 in
-                --help) return 0 ;;
                 --prefix) return 0 ;;
                 --algorithm) return 0 ;;
             esac
             ;;
-        'stream')
-            case $2 in
-                --help) return 0 ;;
-            esac
-            ;;
         'stream tail')
             case $2 in
-                --help) return 0 ;;
                 --from) return 0 ;;
                 --count) return 0 ;;
-                -f | --follow) return 0 ;;
                 --format) return 0 ;;
                 --group) return 0 ;;
                 --consumer) return 0 ;;
-                --create-group) return 0 ;;
-                --ack) return 0 ;;
                 --claim-idle) return 0 ;;
                 --block) return 0 ;;
                 --batch) return 0 ;;
             esac
             ;;
-        'stream info')
-            case $2 in
-                --help) return 0 ;;
-            esac
-            ;;
-        'pubsub')
-            case $2 in
-                --help) return 0 ;;
-            esac
-            ;;
         'pubsub tail')
             case $2 in
-                --help) return 0 ;;
-                --pattern) return 0 ;;
-                --shard) return 0 ;;
                 --format) return 0 ;;
                 --count) return 0 ;;
             esac
             ;;
         'scan-audit')
             case $2 in
-                --help) return 0 ;;
                 --match) return 0 ;;
                 --type) return 0 ;;
                 --big-bytes) return 0 ;;
@@ -321,7 +240,6 @@ _redis_ops_valued() {
                 --rate) return 0 ;;
                 --count) return 0 ;;
                 --max-patterns) return 0 ;;
-                --replica) return 0 ;;
             esac
             ;;
     esac

@@ -23,158 +23,108 @@ end
 
 function __redis_ops_valued --description 'Does flag $argv[2] take a value in $argv[1]'
     switch $argv[2]
-        case --help --version -u --url -h --host -p --port -s --socket -n --db --user -a --pass --tls --cacert --cacertdir --cert --key --sni --insecure -c --cluster --sentinel --master --sentinel-user --sentinel-pass --connect-timeout --timeout --json --no-color
+        case -u --url -h --host -p --port -s --socket -n --db --user -a --pass --cacert --cacertdir --cert --key --sni --sentinel --master --sentinel-user --sentinel-pass --connect-timeout --timeout
             return 0
     end
     switch $argv[1]
-        case 'cache'
-            switch $argv[2]
-                case --help
-                    return 0
-            end
-        case 'cache get'
-            switch $argv[2]
-                case --help
-                    return 0
-            end
         case 'cache set'
             switch $argv[2]
-                case --help --ttl --tag-prefix --tag
-                    return 0
-            end
-        case 'cache del'
-            switch $argv[2]
-                case --help
-                    return 0
-            end
-        case 'cache ttl'
-            switch $argv[2]
-                case --help
+                case --ttl --tag-prefix --tag
                     return 0
             end
         case 'cache fetch'
             switch $argv[2]
-                case --help --ttl --tag-prefix --tag --beta --lock-ttl --wait
+                case --ttl --tag-prefix --tag --beta --lock-ttl --wait
                     return 0
             end
         case 'invalidate-tag'
             switch $argv[2]
-                case --help --dry-run --tag-prefix --batch
-                    return 0
-            end
-        case 'session'
-            switch $argv[2]
-                case --help
+                case --tag-prefix --batch
                     return 0
             end
         case 'session create'
             switch $argv[2]
-                case --help --prefix --index-prefix --user-id --ttl --field
+                case --prefix --index-prefix --user-id --ttl --field
                     return 0
             end
         case 'session get'
             switch $argv[2]
-                case --help --prefix --index-prefix --touch --ttl
+                case --prefix --index-prefix --ttl
                     return 0
             end
         case 'session touch'
             switch $argv[2]
-                case --help --prefix --index-prefix --ttl
+                case --prefix --index-prefix --ttl
                     return 0
             end
         case 'session list'
             switch $argv[2]
-                case --help --prefix --index-prefix --user-id
+                case --prefix --index-prefix --user-id
                     return 0
             end
         case 'session destroy'
             switch $argv[2]
-                case --help --prefix --index-prefix
+                case --prefix --index-prefix
                     return 0
             end
         case 'session destroy-all'
             switch $argv[2]
-                case --help --prefix --index-prefix --user-id
-                    return 0
-            end
-        case 'lock'
-            switch $argv[2]
-                case --help
+                case --prefix --index-prefix --user-id
                     return 0
             end
         case 'lock acquire'
             switch $argv[2]
-                case --help --prefix --ttl --wait --token -E --conflict-exit-code
+                case --prefix --ttl --wait --token -E --conflict-exit-code --redlock
                     return 0
             end
         case 'lock release'
             switch $argv[2]
-                case --help --prefix --token --force
+                case --prefix --token --redlock
                     return 0
             end
         case 'lock extend'
             switch $argv[2]
-                case --help --prefix --token --ttl
+                case --prefix --token --ttl --redlock
                     return 0
             end
         case 'lock status'
             switch $argv[2]
-                case --help --prefix
+                case --prefix
                     return 0
             end
         case 'lock run'
             switch $argv[2]
-                case --help --prefix --ttl --wait --max-hold --grace -E --conflict-exit-code
-                    return 0
-            end
-        case 'ratelimit'
-            switch $argv[2]
-                case --help
+                case --prefix --ttl --wait --max-hold --grace -E --conflict-exit-code --redlock
                     return 0
             end
         case 'ratelimit hit'
             switch $argv[2]
-                case --help --prefix --limit --window --algorithm --cost
+                case --prefix --limit --window --algorithm --cost
                     return 0
             end
         case 'ratelimit status'
             switch $argv[2]
-                case --help --prefix --limit --window --algorithm --cost
+                case --prefix --limit --window --algorithm --cost
                     return 0
             end
         case 'ratelimit reset'
             switch $argv[2]
-                case --help --prefix --algorithm
-                    return 0
-            end
-        case 'stream'
-            switch $argv[2]
-                case --help
+                case --prefix --algorithm
                     return 0
             end
         case 'stream tail'
             switch $argv[2]
-                case --help --from --count -f --follow --format --group --consumer --create-group --ack --claim-idle --block --batch
-                    return 0
-            end
-        case 'stream info'
-            switch $argv[2]
-                case --help
-                    return 0
-            end
-        case 'pubsub'
-            switch $argv[2]
-                case --help
+                case --from --count --format --group --consumer --claim-idle --block --batch
                     return 0
             end
         case 'pubsub tail'
             switch $argv[2]
-                case --help --pattern --shard --format --count
+                case --format --count
                     return 0
             end
         case 'scan-audit'
             switch $argv[2]
-                case --help --match --type --big-bytes --big-elements --top --ignore --fail-on --max-no-ttl --format --rate --count --max-patterns --replica
+                case --match --type --big-bytes --big-elements --top --ignore --fail-on --max-no-ttl --format --rate --count --max-patterns
                     return 0
             end
     end
@@ -253,8 +203,8 @@ complete -c redis-ops -n '__redis_ops_at \'ratelimit\'' -a reset -d 'Delete a li
 complete -c redis-ops -n '__redis_ops_at \'stream\'' -a tail -d 'Print stream entries: the last 10 by default; -f follows new ones'
 complete -c redis-ops -n '__redis_ops_at \'stream\'' -a info -d 'Groups, consumers, lag, pending entries and their idle time'
 complete -c redis-ops -n '__redis_ops_at \'pubsub\'' -a tail -d 'Print messages as they are published (nothing published earlier is kept)'
-complete -c redis-ops -n '__redis_ops_at \'\'' -l help -x -d 'Show help and exit'
-complete -c redis-ops -n '__redis_ops_at \'\'' -l version -x -d 'Display program version information and exit'
+complete -c redis-ops -n '__redis_ops_at \'\'' -l help -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_at \'\'' -l version -d 'Display program version information and exit'
 complete -c redis-ops -s u -l url -x -d 'redis://[user[:pass]@]host[:port][/db], rediss://… or unix:///path[?db=N]'
 complete -c redis-ops -s h -l host -x -d 'Server host'
 complete -c redis-ops -s p -l port -x -d 'Server port'
@@ -262,129 +212,133 @@ complete -c redis-ops -s s -l socket -r -F -d 'Unix socket path (overrides host 
 complete -c redis-ops -s n -l db -x -d 'Database number'
 complete -c redis-ops -l user -x -d 'ACL user name'
 complete -c redis-ops -s a -l pass -x -d 'Password (visible in ps; prefer the REDISCLI_AUTH environment variable)'
-complete -c redis-ops -l tls -x -d 'Connect with TLS'
+complete -c redis-ops -l tls -d 'Connect with TLS'
 complete -c redis-ops -l cacert -r -F -d 'CA certificate bundle for TLS'
 complete -c redis-ops -l cacertdir -r -F -d 'Directory of trusted CA certificates'
 complete -c redis-ops -l cert -r -F -d 'Client certificate for TLS'
 complete -c redis-ops -l key -r -F -d 'Client private key for TLS'
 complete -c redis-ops -l sni -x -d 'Server name for TLS SNI and verification'
-complete -c redis-ops -l insecure -x -d 'Do not verify the server\'s TLS certificate'
-complete -c redis-ops -s c -l cluster -x -d 'Redis Cluster mode'
+complete -c redis-ops -l insecure -d 'Do not verify the server\'s TLS certificate'
+complete -c redis-ops -s c -l cluster -d 'Redis Cluster mode'
 complete -c redis-ops -l sentinel -x -d 'Sentinel HOST:PORT (repeatable)'
 complete -c redis-ops -l master -x -d 'Master name known to the sentinels'
 complete -c redis-ops -l sentinel-user -x -d 'ACL user name on the sentinels'
 complete -c redis-ops -l sentinel-pass -x -d 'Sentinels\' password (visible in ps; prefer REDIS_SENTINEL_AUTH)'
 complete -c redis-ops -l connect-timeout -x -d 'Connect timeout'
 complete -c redis-ops -l timeout -x -d 'Per-command timeout (default: none)'
-complete -c redis-ops -l json -x -d 'Machine-readable JSON output'
-complete -c redis-ops -l no-color -x -d 'No colour (also NO_COLOR)'
-complete -c redis-ops -n '__redis_ops_in \'cache\'' -l help -x -d 'Show help and exit'
-complete -c redis-ops -n '__redis_ops_in \'cache get\'' -l help -x -d 'Show help and exit'
-complete -c redis-ops -n '__redis_ops_in \'cache set\'' -l help -x -d 'Show help and exit'
+complete -c redis-ops -l json -d 'Machine-readable JSON output'
+complete -c redis-ops -l no-color -d 'No colour (also NO_COLOR)'
+complete -c redis-ops -n '__redis_ops_in \'cache\'' -l help -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'cache get\'' -l help -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'cache set\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'cache set\'' -l ttl -x -d 'Time to live'
 complete -c redis-ops -n '__redis_ops_in \'cache set\'' -l tag-prefix -x -d 'Prefix of tag set keys'
 complete -c redis-ops -n '__redis_ops_in \'cache set\'' -l tag -x -d 'Add the key to tag set <prefix><T> (repeatable)'
-complete -c redis-ops -n '__redis_ops_in \'cache del\'' -l help -x -d 'Show help and exit'
-complete -c redis-ops -n '__redis_ops_in \'cache ttl\'' -l help -x -d 'Show help and exit'
-complete -c redis-ops -n '__redis_ops_in \'cache fetch\'' -l help -x -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'cache del\'' -l help -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'cache ttl\'' -l help -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'cache fetch\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'cache fetch\'' -l ttl -x -d 'Time to live of the stored output'
 complete -c redis-ops -n '__redis_ops_in \'cache fetch\'' -l tag-prefix -x -d 'Prefix of tag set keys'
 complete -c redis-ops -n '__redis_ops_in \'cache fetch\'' -l tag -x -d 'Add the key to tag set <prefix><T> (repeatable)'
 complete -c redis-ops -n '__redis_ops_in \'cache fetch\'' -l beta -x -d 'XFetch early refresh eagerness (0 disables)'
 complete -c redis-ops -n '__redis_ops_in \'cache fetch\'' -l lock-ttl -x -d 'Single-flight lock TTL, renewed while CMD runs (default 10s)'
 complete -c redis-ops -n '__redis_ops_in \'cache fetch\'' -l wait -x -d 'How long to wait for another caller\'s result (default 5m)'
-complete -c redis-ops -n '__redis_ops_in \'invalidate-tag\'' -l help -x -d 'Show help and exit'
-complete -c redis-ops -n '__redis_ops_in \'invalidate-tag\'' -l dry-run -x -d 'Only count the keys that would be deleted'
+complete -c redis-ops -n '__redis_ops_in \'invalidate-tag\'' -l help -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'invalidate-tag\'' -l dry-run -d 'Only count the keys that would be deleted'
 complete -c redis-ops -n '__redis_ops_in \'invalidate-tag\'' -l tag-prefix -x -d 'Prefix of tag set keys'
 complete -c redis-ops -n '__redis_ops_in \'invalidate-tag\'' -l batch -x -d 'Members per SSCAN page and UNLINK'
-complete -c redis-ops -n '__redis_ops_in \'session\'' -l help -x -d 'Show help and exit'
-complete -c redis-ops -n '__redis_ops_in \'session create\'' -l help -x -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'session\'' -l help -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'session create\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'session create\'' -l prefix -x -d 'Session key prefix'
 complete -c redis-ops -n '__redis_ops_in \'session create\'' -l index-prefix -x -d 'Per-user index key prefix'
 complete -c redis-ops -n '__redis_ops_in \'session create\'' -l user-id -x -d 'The session owner\'s id (--user is the ACL user)'
 complete -c redis-ops -n '__redis_ops_in \'session create\'' -l ttl -x -d 'Session lifetime (default 24h)'
 complete -c redis-ops -n '__redis_ops_in \'session create\'' -l field -x -d 'A field of the session, NAME=VALUE (repeatable)'
-complete -c redis-ops -n '__redis_ops_in \'session get\'' -l help -x -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'session get\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'session get\'' -l prefix -x -d 'Session key prefix'
 complete -c redis-ops -n '__redis_ops_in \'session get\'' -l index-prefix -x -d 'Per-user index key prefix'
-complete -c redis-ops -n '__redis_ops_in \'session get\'' -l touch -x -d 'Also refresh its TTL (sliding expiration)'
-complete -c redis-ops -n '__redis_ops_in \'session get\'' -l ttl -x -d 'TTL for --touch (default: the session\'s max age, else 24h)'
-complete -c redis-ops -n '__redis_ops_in \'session touch\'' -l help -x -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'session get\'' -l touch -d 'Also refresh its TTL (sliding expiration)'
+complete -c redis-ops -n '__redis_ops_in \'session get\'' -l ttl -x -d 'New TTL (default: the session\'s max age, else 24h), with --touch'
+complete -c redis-ops -n '__redis_ops_in \'session touch\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'session touch\'' -l prefix -x -d 'Session key prefix'
 complete -c redis-ops -n '__redis_ops_in \'session touch\'' -l index-prefix -x -d 'Per-user index key prefix'
 complete -c redis-ops -n '__redis_ops_in \'session touch\'' -l ttl -x -d 'New TTL (default: the session\'s max age, else 24h)'
-complete -c redis-ops -n '__redis_ops_in \'session list\'' -l help -x -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'session list\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'session list\'' -l prefix -x -d 'Session key prefix'
 complete -c redis-ops -n '__redis_ops_in \'session list\'' -l index-prefix -x -d 'Per-user index key prefix'
 complete -c redis-ops -n '__redis_ops_in \'session list\'' -l user-id -x -d 'The session owner\'s id (--user is the ACL user)'
-complete -c redis-ops -n '__redis_ops_in \'session destroy\'' -l help -x -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'session destroy\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'session destroy\'' -l prefix -x -d 'Session key prefix'
 complete -c redis-ops -n '__redis_ops_in \'session destroy\'' -l index-prefix -x -d 'Per-user index key prefix'
-complete -c redis-ops -n '__redis_ops_in \'session destroy-all\'' -l help -x -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'session destroy-all\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'session destroy-all\'' -l prefix -x -d 'Session key prefix'
 complete -c redis-ops -n '__redis_ops_in \'session destroy-all\'' -l index-prefix -x -d 'Per-user index key prefix'
 complete -c redis-ops -n '__redis_ops_in \'session destroy-all\'' -l user-id -x -d 'The session owner\'s id (--user is the ACL user)'
-complete -c redis-ops -n '__redis_ops_in \'lock\'' -l help -x -d 'Show help and exit'
-complete -c redis-ops -n '__redis_ops_in \'lock acquire\'' -l help -x -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'lock\'' -l help -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'lock acquire\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'lock acquire\'' -l prefix -x -d 'Key prefix; \'\' addresses locks kept under the bare name (redis-py)'
 complete -c redis-ops -n '__redis_ops_in \'lock acquire\'' -l ttl -x -d 'Lock lifetime (default 30s)'
 complete -c redis-ops -n '__redis_ops_in \'lock acquire\'' -l wait -x -d 'Wait this long for a busy lock (default 0: don\'t)'
 complete -c redis-ops -n '__redis_ops_in \'lock acquire\'' -l token -x -d 'Use this token instead of a random one'
 complete -c redis-ops -n '__redis_ops_in \'lock acquire\'' -s E -l conflict-exit-code -x -d 'Exit code when the lock is busy (default 1), as in flock(1)'
-complete -c redis-ops -n '__redis_ops_in \'lock release\'' -l help -x -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'lock acquire\'' -l redlock -x -d 'Redlock: hold the lock on a majority of these independent masters'
+complete -c redis-ops -n '__redis_ops_in \'lock release\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'lock release\'' -l prefix -x -d 'Key prefix; \'\' addresses locks kept under the bare name (redis-py)'
 complete -c redis-ops -n '__redis_ops_in \'lock release\'' -l token -x -d 'The token the lock was acquired with'
-complete -c redis-ops -n '__redis_ops_in \'lock release\'' -l force -x -d 'Delete the lock whoever holds it'
-complete -c redis-ops -n '__redis_ops_in \'lock extend\'' -l help -x -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'lock release\'' -l force -d 'Delete the lock whoever holds it'
+complete -c redis-ops -n '__redis_ops_in \'lock release\'' -l redlock -x -d 'Redlock: hold the lock on a majority of these independent masters'
+complete -c redis-ops -n '__redis_ops_in \'lock extend\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'lock extend\'' -l prefix -x -d 'Key prefix; \'\' addresses locks kept under the bare name (redis-py)'
 complete -c redis-ops -n '__redis_ops_in \'lock extend\'' -l token -x -d 'The token the lock was acquired with'
 complete -c redis-ops -n '__redis_ops_in \'lock extend\'' -l ttl -x -d 'New lifetime from now (default 30s)'
-complete -c redis-ops -n '__redis_ops_in \'lock status\'' -l help -x -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'lock extend\'' -l redlock -x -d 'Redlock: hold the lock on a majority of these independent masters'
+complete -c redis-ops -n '__redis_ops_in \'lock status\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'lock status\'' -l prefix -x -d 'Key prefix; \'\' addresses locks kept under the bare name (redis-py)'
-complete -c redis-ops -n '__redis_ops_in \'lock run\'' -l help -x -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'lock run\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'lock run\'' -l prefix -x -d 'Key prefix; \'\' addresses locks kept under the bare name (redis-py)'
 complete -c redis-ops -n '__redis_ops_in \'lock run\'' -l ttl -x -d 'Lock lifetime, renewed about every TTL/3 (default 30s)'
 complete -c redis-ops -n '__redis_ops_in \'lock run\'' -l wait -x -d 'Wait this long for a busy lock (default 0: don\'t)'
 complete -c redis-ops -n '__redis_ops_in \'lock run\'' -l max-hold -x -d 'Stop renewing after this long: the command is stopped and the exit is 5'
 complete -c redis-ops -n '__redis_ops_in \'lock run\'' -l grace -x -d 'Between SIGTERM and SIGKILL when the lock is lost (default TTL/4, at most 5s)'
 complete -c redis-ops -n '__redis_ops_in \'lock run\'' -s E -l conflict-exit-code -x -d 'Exit code when the lock is busy (default 1), as in flock(1)'
-complete -c redis-ops -n '__redis_ops_in \'ratelimit\'' -l help -x -d 'Show help and exit'
-complete -c redis-ops -n '__redis_ops_in \'ratelimit hit\'' -l help -x -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'lock run\'' -l redlock -x -d 'Redlock: hold the lock on a majority of these independent masters'
+complete -c redis-ops -n '__redis_ops_in \'ratelimit\'' -l help -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'ratelimit hit\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'ratelimit hit\'' -l prefix -x -d 'Key prefix'
 complete -c redis-ops -n '__redis_ops_in \'ratelimit hit\'' -l limit -x -d 'Units allowed per window (the burst, for gcra)'
 complete -c redis-ops -n '__redis_ops_in \'ratelimit hit\'' -l window -x -d 'Window length, e.g. 1s, 20s, 1h'
 complete -c redis-ops -n '__redis_ops_in \'ratelimit hit\'' -l algorithm -x -a 'sliding fixed gcra' -d 'sliding (a log: at most N in any window), fixed (a counter per window) or gcra'
 complete -c redis-ops -n '__redis_ops_in \'ratelimit hit\'' -l cost -x -d 'Units this hit consumes (default 1)'
-complete -c redis-ops -n '__redis_ops_in \'ratelimit status\'' -l help -x -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'ratelimit status\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'ratelimit status\'' -l prefix -x -d 'Key prefix'
 complete -c redis-ops -n '__redis_ops_in \'ratelimit status\'' -l limit -x -d 'Units allowed per window (the burst, for gcra)'
 complete -c redis-ops -n '__redis_ops_in \'ratelimit status\'' -l window -x -d 'Window length, e.g. 1s, 20s, 1h'
 complete -c redis-ops -n '__redis_ops_in \'ratelimit status\'' -l algorithm -x -a 'sliding fixed gcra' -d 'sliding (a log: at most N in any window), fixed (a counter per window) or gcra'
 complete -c redis-ops -n '__redis_ops_in \'ratelimit status\'' -l cost -x -d 'Units this hit consumes (default 1)'
-complete -c redis-ops -n '__redis_ops_in \'ratelimit reset\'' -l help -x -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'ratelimit reset\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'ratelimit reset\'' -l prefix -x -d 'Key prefix'
 complete -c redis-ops -n '__redis_ops_in \'ratelimit reset\'' -l algorithm -x -a 'sliding fixed gcra' -d 'sliding, fixed or gcra'
-complete -c redis-ops -n '__redis_ops_in \'stream\'' -l help -x -d 'Show help and exit'
-complete -c redis-ops -n '__redis_ops_in \'stream tail\'' -l help -x -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'stream\'' -l help -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'stream tail\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'stream tail\'' -l from -x -d 'Start: 0 (beginning), $ (new only), an id, -N (last N), @TIME (@2026-11-25T10:00:00Z or @-5m, by the server\'s clock)'
 complete -c redis-ops -n '__redis_ops_in \'stream tail\'' -l count -x -d 'Stop after N entries'
-complete -c redis-ops -n '__redis_ops_in \'stream tail\'' -s f -l follow -x -d 'Keep waiting for new entries (reconnects and resumes after the last id)'
+complete -c redis-ops -n '__redis_ops_in \'stream tail\'' -s f -l follow -d 'Keep waiting for new entries (reconnects and resumes after the last id)'
 complete -c redis-ops -n '__redis_ops_in \'stream tail\'' -l format -x -a 'text json' -d 'text, json, or a template: {id} {stream} {field:NAME} {fields}, escapes \\n \\t, {{ }}'
 complete -c redis-ops -n '__redis_ops_in \'stream tail\'' -l group -x -d 'Read as this consumer group (XREADGROUP)'
 complete -c redis-ops -n '__redis_ops_in \'stream tail\'' -l consumer -x -d 'Consumer name within --group'
-complete -c redis-ops -n '__redis_ops_in \'stream tail\'' -l create-group -x -d 'Create the group if missing (MKSTREAM; starts at --from, default $)'
-complete -c redis-ops -n '__redis_ops_in \'stream tail\'' -l ack -x -d 'XACK each entry after printing it (at-least-once)'
+complete -c redis-ops -n '__redis_ops_in \'stream tail\'' -l create-group -d 'Create the group if missing (MKSTREAM; starts at --from, default $)'
+complete -c redis-ops -n '__redis_ops_in \'stream tail\'' -l ack -d 'XACK each entry after printing it (at-least-once)'
 complete -c redis-ops -n '__redis_ops_in \'stream tail\'' -l claim-idle -x -d 'Claim entries other consumers left pending this long (XAUTOCLAIM)'
 complete -c redis-ops -n '__redis_ops_in \'stream tail\'' -l block -x -d 'With -f: longest wait of one blocking read before the streams are checked for deletion or trimming (default 5s)'
 complete -c redis-ops -n '__redis_ops_in \'stream tail\'' -l batch -x -d 'Entries per read (bounds memory)'
-complete -c redis-ops -n '__redis_ops_in \'stream info\'' -l help -x -d 'Show help and exit'
-complete -c redis-ops -n '__redis_ops_in \'pubsub\'' -l help -x -d 'Show help and exit'
-complete -c redis-ops -n '__redis_ops_in \'pubsub tail\'' -l help -x -d 'Show help and exit'
-complete -c redis-ops -n '__redis_ops_in \'pubsub tail\'' -l pattern -x -d 'Channels are glob patterns (PSUBSCRIBE)'
-complete -c redis-ops -n '__redis_ops_in \'pubsub tail\'' -l shard -x -d 'Sharded channels (SSUBSCRIBE, Redis 7)'
+complete -c redis-ops -n '__redis_ops_in \'stream info\'' -l help -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'pubsub\'' -l help -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'pubsub tail\'' -l help -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'pubsub tail\'' -l pattern -d 'Channels are glob patterns (PSUBSCRIBE)'
+complete -c redis-ops -n '__redis_ops_in \'pubsub tail\'' -l shard -d 'Sharded channels (SSUBSCRIBE, Redis 7)'
 complete -c redis-ops -n '__redis_ops_in \'pubsub tail\'' -l format -x -a 'text json' -d 'text, json, or a template: {channel} {pattern} {message}'
 complete -c redis-ops -n '__redis_ops_in \'pubsub tail\'' -l count -x -d 'Stop after N messages'
-complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l help -x -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l match -x -d 'Only keys matching GLOB (SCAN MATCH)'
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l type -x -a 'string list set zset hash stream' -d 'Only keys of this type (SCAN TYPE): string, hash, list, …'
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l big-bytes -x -d 'A key this big or bigger is big (default 100kb)'
@@ -397,4 +351,4 @@ complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l format -x -a 'table 
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l rate -x -d 'At most KEYS/S keys a second per node (0: no limit)'
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l count -x -d 'SCAN COUNT per page (default 1000)'
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l max-patterns -x -d 'Distinct no-TTL patterns kept; the rest are \'other\' (1000)'
-complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l replica -x -d 'Read from a replica of each master when one is online'
+complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l replica -d 'Read from a replica of each master when one is online'

@@ -15,26 +15,29 @@ bin=$build/redis-ops
 echo "regen-docs: wrote completions/redis-ops.bash completions/_redis-ops completions/redis-ops.fish" >&2
 
 # The man pages are prose written by hand; this only says what they are missing.
+plain() { sed 's/\\-/-/g; s/\\f[BIRP]//g' "$1"; }  # roff without '\-' and font changes
 status=0
-while IFS=$'\t' read -r kind path names _; do
+# Fields are separated by tabs; read them with a non-blank IFS so an empty path survives.
+while IFS=$'\x1f' read -r kind path names _; do
   top=${path%% *}
   page=man/redis-ops${top:+-$top}.1
   if [ ! -f "$page" ]; then
-    echo "regen-docs: $page is missing (for '${path}')"
+    echo "regen-docs: $page is missing (for '$path')"
     status=1
     continue
   fi
-  if [ "$kind" = command ] && [ -n "$path" ] && ! grep -qF -- "$path" "$page"; then
+  text=$(plain "$page")
+  if [ "$kind" = command ] && [ -n "$path" ] && ! grep -qF -- "$path" <<<"$text"; then
     echo "regen-docs: $page does not name the subcommand '$path'"
     status=1
   fi
   if [ "$kind" = flag ]; then
     for name in ${names//,/ }; do
-      if ! grep -qE -- "${name//-/\\\\-}([^a-z0-9\\\\]|\\\\[^-]|$)" "$page"; then
-        echo "regen-docs: $page does not document ${name} (of 'redis-ops${path:+ $path}')"
+      if ! grep -qE -- "(^|[^a-zA-Z0-9-])${name}([^a-zA-Z0-9-]|\$)" <<<"$text"; then
+        echo "regen-docs: $page does not document $name (of 'redis-ops${path:+ $path}')"
         status=1
       fi
     done
   fi
-done < <("$bin" completions tree)
+done < <("$bin" completions tree | tr '\t' '\037')
 exit "$status"
