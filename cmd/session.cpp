@@ -102,7 +102,8 @@ std::string session_text(const OutputStyle& style, const Session& s) {
     if (!s.fields.empty()) {
         std::vector<std::vector<std::string>> rows;
         for (const auto& [name, value] : s.fields) {
-            rows.push_back({quote_if_needed(name), quote_if_needed(value)});
+            bool json_text = s.json_fields.count(name) > 0;
+            rows.push_back({quote_if_needed(name), json_text ? value : quote_if_needed(value)});
         }
         out += "\n" + render_table(style, {"FIELD", "VALUE"}, rows);
     }

@@ -55,6 +55,7 @@ bool decode_json_session(std::string_view text, Session& s) {
         } else if (name == "max_age_ms" && json_integer(value)) {
             s.max_age_ms = json_integer(value);
         } else {
+            if (!value.is_string()) s.json_fields.insert(name);
             s.fields.emplace_back(name, json_value_text(value));
         }
     }

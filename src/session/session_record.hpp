@@ -5,6 +5,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -37,6 +38,9 @@ struct Session {
     std::optional<long long> max_age_ms;  // the sliding lifetime, when the session knows it
     /// The caller's fields sorted by name; nested JSON values are kept as JSON text.
     std::vector<std::pair<std::string, std::string>> fields;
+    /// Fields whose value is JSON text (a nested object, array, number, …, of the JSON layout);
+    /// it is printable as it is: dump() escapes control characters and keeps valid UTF-8.
+    std::set<std::string> json_fields;
 };
 
 /// The outcome of reading one key with lua/session_read.lua.

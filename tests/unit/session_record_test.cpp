@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <set>
+
 #include "session/session_store.hpp"
 
 using namespace redisops;
@@ -38,6 +40,7 @@ TEST_CASE("a connect-redis session keeps nested values as JSON text and its cook
     REQUIRE(s.fields.size() == 2);
     CHECK(s.fields[0].first == "cookie");  // sorted by name
     CHECK(default_touch_ttl(s).count() == 86400000);
+    CHECK(s.json_fields == std::set<std::string>{"cookie", "passport"});
 }
 
 TEST_CASE("a string that is not a JSON object is not a session") {
