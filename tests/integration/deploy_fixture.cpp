@@ -256,9 +256,13 @@ void TestCluster::migrate_slot(int slot, size_t to) {
 
 TestSentinel::TestSentinel(std::string sentinel_password, std::string name)
     : password_(std::move(sentinel_password)), name_(std::move(name)) {
-    master_ = std::make_unique<RedisServer>();
+    // No diskless-sync delay (5 s by default): the replica syncs at once, on either side of
+    // a failover.
+    master_ =
+        std::make_unique<RedisServer>(std::vector<std::string>{"--repl-diskless-sync-delay", "0"});
     replica_ = std::make_unique<RedisServer>(
-        std::vector<std::string>{"--replicaof", "127.0.0.1", std::to_string(master_->port())});
+        std::vector<std::string>{"--replicaof", "127.0.0.1", std::to_string(master_->port()),
+                                 "--repl-diskless-sync-delay", "0"});
     wait_for("the replica to sync", 20s, [&] {
         return info_field(replica_->connect().command({"INFO", "replication"}).str(),
                           "master_link_status") == "up";
@@ -330,16 +334,20 @@ int TestSentinel::failover() {
         return !sentinel_connection().command_unchecked({"SENTINEL", "FAILOVER", name_}).is_error();
     });
     int new_port = 0;
-    wait_for("the failover to complete", 40s, [&] {
+    wait_for("the sentinel to name a new master", 40s, [&] {
         new_port = current_master_port();
-        if (new_port == old_port) return false;
-        RedisServer& promoted = new_port == replica_->port() ? *replica_ : *master_;
-        RedisServer& demoted = new_port == replica_->port() ? *master_ : *replica_;
-        // The sentinel reconfigures the old master a moment after it names the new one;
-        // until then both accept writes, which no client can tell apart.
-        return promoted.connect().command({"ROLE"})[0].str() == "master" &&
-               demoted.connect().command({"ROLE"})[0].str() == "slave";
+        return new_port != old_port;
     });
+    RedisServer& promoted = new_port == replica_->port() ? *replica_ : *master_;
+    RedisServer& demoted = new_port == replica_->port() ? *master_ : *replica_;
+    wait_for("the new master to be promoted", 20s,
+             [&] { return promoted.connect().command({"ROLE"})[0].str() == "master"; });
+    // The sentinel demotes the old master only when its next INFO poll (up to 10 s) shows it
+    // still claims to be master; until then both accept writes. Do now what it would do then:
+    // REPLICAOF the new master, and CLIENT KILL so clients reconnect through the sentinel.
+    Connection old = demoted.connect();
+    old.command({"REPLICAOF", "127.0.0.1", std::to_string(new_port)});
+    old.command({"CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"});
     return new_port;
 }
 
