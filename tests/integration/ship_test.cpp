@@ -416,4 +416,18 @@ TEST_CASE("the .deb depends on the Debian runtime libraries and runs from a scra
     auto v = sh(q(root + "/usr/bin/redis-ops") + " --version");
     CHECK(v.status == 0);
     CHECK(v.out.starts_with("redis-ops "));
+
+    // Every shared library the binary loads comes from a package in Depends (sanitizer
+    // runtimes aside: they are only there in the ASan build).
+    std::string check = R"SH(
+deps=", $(dpkg-deb -f "$1" Depends)"
+arch=$(dpkg --print-architecture)
+for so in $(objdump -p "$2" | awk '/NEEDED/ {print $2}'); do
+  case $so in libasan* | libubsan* | liblsan* | libtsan*) continue ;; esac
+  pkg=$(dpkg -S "*/$so" 2>/dev/null | grep ":$arch: " | head -n 1 | cut -d: -f1)
+  case "$deps," in *", $pkg "* | *", $pkg,"*) ;; *) echo "$so comes from '$pkg', not in Depends" ;; esac
+done)SH";
+    auto unmet =
+        sh("set -- " + q(deb.string()) + " " + q(root + "/usr/bin/redis-ops") + "\n" + check);
+    CHECK_MESSAGE(unmet.out.empty(), unmet.out);
 }
