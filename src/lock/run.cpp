@@ -52,7 +52,7 @@ class SignalInbox {
     SignalInbox& operator=(const SignalInbox&) = delete;
 
     /// Waits until a signal is pending or `until` (nullopt: no limit); returns the signals read.
-    std::vector<int> wait(std::optional<TimePoint> until) {
+    std::vector<signalfd_siginfo> wait(std::optional<TimePoint> until) {
         int timeout = -1;
         if (until) {
             auto left = std::chrono::ceil<Millis>(*until - Clock::now()).count();
@@ -60,10 +60,10 @@ class SignalInbox {
         }
         pollfd p{fd_, POLLIN, 0};
         ::poll(&p, 1, timeout);
-        std::vector<int> got;
+        std::vector<signalfd_siginfo> got;
         signalfd_siginfo info;
         while (::read(fd_, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
-            got.push_back(static_cast<int>(info.ssi_signo));
+            got.push_back(info);
         }
         return got;
     }
@@ -91,8 +91,12 @@ class LeaseKeeper {
     LockRunOutcome supervise(ChildProcess& child, SignalInbox& inbox) {
         child_ = &child;
         for (;;) {
-            for (int sig : inbox.wait(next_wakeup())) {
-                if (sig != SIGCHLD) signal_child(sig);  // SIGINT, SIGTERM, SIGHUP: pass on
+            for (const auto& info : inbox.wait(next_wakeup())) {
+                int sig = static_cast<int>(info.ssi_signo);
+                // A Ctrl-C from the terminal (SI_KERNEL) already reached a command that shares
+                // our foreground group; passing it on would deliver it twice.
+                bool from_tty = info.ssi_code == SI_KERNEL && !plan_.own_process_group;
+                if (sig != SIGCHLD && !from_tty) signal_child(sig);
             }
             if (child.try_wait()) break;
             const auto now = Clock::now();

@@ -397,7 +397,7 @@ TEST_CASE("lock run passes the command's exit status through and releases the lo
     CHECK(get(c, "{lock:st}:fence") == "5");
 }
 
-TEST_CASE("lock run forwards SIGTERM to the command and exits with its status") {
+TEST_CASE("lock run forwards SIGTERM, SIGINT and SIGHUP to the command and exits with its status") {
     RedisServer server;
     Connection c = server.connect();
     std::string after = server.dir() + "/after";
@@ -409,6 +409,15 @@ TEST_CASE("lock run forwards SIGTERM to the command and exits with its status") 
     CHECK(r.exit_code == 143);
     CHECK_FALSE(exists(after));
     CHECK(c.command({"EXISTS", "lock:sig"}).integer() == 0);
+    for (const char* sig : {"INT", "HUP"}) {
+        auto other =
+            run_cli(server,
+                    {"lock", "run", "sig", "--", "sh", "-c",
+                     std::string("kill -") + sig + " $PPID; sleep 10; touch \"$0\"", after},
+                    bounded(60s));
+        CHECK(other.exit_code == (std::string(sig) == "INT" ? 130 : 129));
+    }
+    CHECK_FALSE(exists(after));
 }
 
 TEST_CASE("bad lock input is a usage error") {
