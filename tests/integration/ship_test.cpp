@@ -1,136 +1,17 @@
 // The shipped surface, checked against the binary's own command tree (`redis-ops completions
 // tree`): man pages name every subcommand and flag, committed completions are what the binary
-// generates and work in bash, zsh and fish, help teaches, and the install and .deb are complete.
+// generates and work in bash, zsh and fish, and help teaches. Install and .deb:
+// ship_package_test.cpp.
 // A flag added without its docs fails here on purpose: run scripts/regen-docs.sh and write
 // its man-page entry.
+#include "ship.hpp"
+
 #include <doctest/doctest.h>
-#include <unistd.h>
 
-#include <algorithm>
-#include <cerrno>
-#include <filesystem>
-#include <fstream>
-#include <map>
-#include <set>
-#include <sstream>
-
-#include "fixture.hpp"
-#include "util/process.hpp"
-
-using namespace redisops;
 using namespace redisops::test;
-namespace fs = std::filesystem;
+using namespace redisops::test::ship;
 
 namespace {
-
-const fs::path kSource = REDIS_OPS_SOURCE_DIR;
-
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-struct ShellResult {
-    int status = -1;
-    std::string out;  // stdout and stderr
-};
-
-/// Runs a bash script (bounded by timeout(1)), capturing stdout and stderr together.
-ShellResult sh(const std::string& script) {
-    SpawnOptions o;
-    o.argv = {"timeout", "120", "bash", "-c", "exec 2>&1\n" + script};
-    o.capture_stdout = true;
-    ChildProcess child = ChildProcess::spawn(o);
-    ShellResult r;
-    char buf[8192];
-    for (;;) {
-        ssize_t n = ::read(child.stdout_fd(), buf, sizeof buf);
-        if (n > 0) {
-            r.out.append(buf, static_cast<size_t>(n));
-        } else if (n == 0 || errno != EINTR) {
-            break;
-        }
-    }
-    child.close_stdout();
-    r.status = child.wait();
-    return r;
-}
-
-std::string q(const std::string& s) { return "'" + s + "'"; }  // our paths hold no quotes
-
-std::vector<std::string> split(const std::string& s, char sep) {
-    std::vector<std::string> out;
-    std::stringstream in(s);
-    for (std::string item; std::getline(in, item, sep);) {
-        if (!item.empty()) out.push_back(item);
-    }
-    return out;
-}
-
-std::set<std::string> words(const std::string& s) {
-    std::set<std::string> out;
-    std::stringstream in(s);
-    for (std::string w; in >> w;) out.insert(w);
-    return out;
-}
-
-struct Flag {
-    std::vector<std::string> names;
-    std::vector<std::string> choices;
-};
-
-/// The binary's command tree as `redis-ops completions tree` lists it.
-struct Tree {
-    std::vector<std::string> commands;  // "" is the root, then "lock", "lock acquire", …
-    std::map<std::string, std::vector<Flag>> flags;
-
-    static Tree load() {
-        auto r = run_cli({"completions", "tree"});
-        REQUIRE(r.exit_code == 0);
-        Tree t;
-        for (const auto& line : split(r.out, '\n')) {
-            std::vector<std::string> f;
-            std::stringstream in(line);
-            for (std::string cell; std::getline(in, cell, '\t');) f.push_back(cell);
-            f.resize(4);
-            if (f[0] == "command") t.commands.push_back(f[1]);
-            if (f[0] == "flag") t.flags[f[1]].push_back({split(f[2], ','), split(f[3], ',')});
-        }
-        REQUIRE(t.commands.size() > 1);
-        return t;
-    }
-
-    std::set<std::string> children(const std::string& path) const {
-        std::set<std::string> out;
-        for (const auto& c : commands) {
-            if (c.empty() || c == path) continue;
-            std::string rest =
-                path.empty() ? c : (c.starts_with(path + " ") ? c.substr(path.size() + 1) : "");
-            if (!rest.empty() && rest.find(' ') == std::string::npos) out.insert(rest);
-        }
-        return out;
-    }
-
-    bool is_command(const std::string& path) const {
-        return std::find(commands.begin(), commands.end(), path) != commands.end();
-    }
-
-    /// Flag names usable at `path`: global, the parents' and its own.
-    std::set<std::string> usable_flags(const std::string& path) const {
-        std::set<std::string> out = {"--help"};
-        for (const auto& [p, fs] : flags) {
-            if (!(p.empty() || p == path || path.starts_with(p + " "))) continue;
-            for (const auto& f : fs) out.insert(f.names.begin(), f.names.end());
-        }
-        return out;
-    }
-};
-
-/// The man page that documents `path`: redis-ops(1) for the root, redis-ops-lock(1) for lock …
-fs::path page_for(const std::string& path) {
-    std::string top = path.substr(0, path.find(' '));
-    return kSource / "man" / ("redis-ops" + (top.empty() ? "" : "-" + top) + ".1");
-}
 
 /// The page's text with the roff escapes for '-' and fonts removed.
 std::string plain(std::string roff) {
@@ -302,6 +183,48 @@ TEST_CASE("zsh and fish accept the completions and fish completes from them") {
     }
 }
 
+// Types a line and TAB into an interactive zsh (zpty) with the completion on $fpath, and
+// prints what zsh showed once every expected word is there (or after 20 s).
+const char* kZshDriver = R"ZSH(
+zmodload zsh/zpty
+zpty z 'zsh -f -i'
+zpty -w z "fpath=(${(q)1} \$fpath); autoload -U compinit; compinit -u -D; LISTMAX=1000"
+zpty -w -n z "$2"$'\t'
+local out chunk i w done
+for ((i = 0; i < 200; i++)); do
+  while zpty -r -t z chunk; do out+=$chunk; done
+  done=1
+  for w in ${@[3,-1]}; do [[ $out == *$w* ]] || done=0; done
+  ((done)) && break
+  sleep 0.1
+done
+zpty -d z
+print -r -- $out
+)ZSH";
+
+TEST_CASE("zsh completes subcommands and flag values through compsys") {
+    Tree tree = Tree::load();
+    TempDir dir;
+    std::ofstream(dir.path() + "/driver.zsh") << kZshDriver;
+    auto shown = [&](const std::string& line, const std::set<std::string>& expect) {
+        std::string cmd = "zsh -f " + q(dir.path() + "/driver.zsh") + " " +
+                          q((kSource / "completions").string()) + " " + q(line);
+        for (const auto& w : expect) cmd += " " + q(w);
+        std::string out = sh(cmd).out;
+        out = out.substr(std::min(out.size(), out.find(line) + line.size()));  // after the echo
+        for (const auto& w : expect) CHECK_MESSAGE(out.find(w) != std::string::npos, line, w);
+    };
+    shown("redis-ops lock ", tree.children("lock"));
+    shown("redis-ops -h cache ", tree.children(""));
+    for (const auto& path : tree.commands) {
+        for (const auto& f : tree.flags[path]) {
+            if (f.choices.empty()) continue;
+            shown("redis-ops " + path + " " + f.names.back() + " ",
+                  {f.choices.begin(), f.choices.end()});
+        }
+    }
+}
+
 TEST_CASE("help shows the purpose, grouped flags, global flags and examples at every level") {
     Tree tree = Tree::load();
     auto root = run_cli({"--help"});
@@ -369,65 +292,4 @@ TEST_CASE("a mistyped subcommand suggests the closest name, at any depth") {
         auto valued = run_cli({"-h", "lock", "lock", "relase"});
         CHECK(valued.err.find("Did you mean 'release'?") != std::string::npos);
     }
-}
-
-TEST_CASE("cmake --install lays out the binary, man pages and completions") {
-    TempDir dir;
-    fs::path build = fs::path(cli_path()).parent_path();
-    auto r = sh("cmake --install " + q(build.string()) + " --prefix " + q(dir.path()));
-    REQUIRE_MESSAGE(r.status == 0, r.out);
-    fs::path p = dir.path();
-    CHECK(fs::exists(p / "bin/redis-ops"));
-    CHECK(fs::exists(p / "share/bash-completion/completions/redis-ops"));
-    CHECK(fs::exists(p / "share/zsh/site-functions/_redis-ops"));
-    CHECK(fs::exists(p / "share/fish/vendor_completions.d/redis-ops.fish"));
-    for (const auto& path : Tree::load().commands) {
-        CHECK(fs::exists(p / "share/man/man1" / page_for(path).filename()));
-    }
-    auto v = sh(q((p / "bin/redis-ops").string()) + " --version");
-    CHECK(v.out.starts_with("redis-ops "));
-}
-
-TEST_CASE("the .deb depends on the Debian runtime libraries and runs from a scratch root") {
-    TempDir dir;
-    fs::path build = fs::path(cli_path()).parent_path();
-    auto r = sh("cpack -G DEB --config " + q((build / "CPackConfig.cmake").string()) + " -B " +
-                q(dir.path() + "/out"));
-    REQUIRE_MESSAGE(r.status == 0, r.out);
-    fs::path deb;
-    for (const auto& e : fs::directory_iterator(dir.path() + "/out")) {
-        if (e.path().extension() == ".deb") deb = e.path();
-    }
-    REQUIRE_MESSAGE(!deb.empty(), r.out);
-    auto depends = sh("dpkg-deb -f " + q(deb.string()) + " Depends").out;
-    for (const char* lib : {"libhiredis0.14", "libfmt9", "libssl3", "libc6", "libstdc++6"}) {
-        CHECK_MESSAGE(depends.find(lib) != std::string::npos, depends);
-    }
-    auto contents = sh("dpkg-deb -c " + q(deb.string())).out;
-    for (const char* file : {"./usr/bin/redis-ops", "./usr/share/man/man1/redis-ops.1",
-                             "./usr/share/man/man1/redis-ops-lock.1",
-                             "./usr/share/bash-completion/completions/redis-ops",
-                             "./usr/share/zsh/site-functions/_redis-ops",
-                             "./usr/share/fish/vendor_completions.d/redis-ops.fish"}) {
-        CHECK_MESSAGE(contents.find(file) != std::string::npos, file);
-    }
-    std::string root = dir.path() + "/root";
-    REQUIRE(sh("dpkg -x " + q(deb.string()) + " " + q(root)).status == 0);
-    auto v = sh(q(root + "/usr/bin/redis-ops") + " --version");
-    CHECK(v.status == 0);
-    CHECK(v.out.starts_with("redis-ops "));
-
-    // Every shared library the binary loads comes from a package in Depends (sanitizer
-    // runtimes aside: they are only there in the ASan build).
-    std::string check = R"SH(
-deps=", $(dpkg-deb -f "$1" Depends)"
-arch=$(dpkg --print-architecture)
-for so in $(objdump -p "$2" | awk '/NEEDED/ {print $2}'); do
-  case $so in libasan* | libubsan* | liblsan* | libtsan*) continue ;; esac
-  pkg=$(dpkg -S "*/$so" 2>/dev/null | grep ":$arch: " | head -n 1 | cut -d: -f1)
-  case "$deps," in *", $pkg "* | *", $pkg,"*) ;; *) echo "$so comes from '$pkg', not in Depends" ;; esac
-done)SH";
-    auto unmet =
-        sh("set -- " + q(deb.string()) + " " + q(root + "/usr/bin/redis-ops") + "\n" + check);
-    CHECK_MESSAGE(unmet.out.empty(), unmet.out);
 }
