@@ -36,6 +36,19 @@ std::string fish_completion(const std::vector<CommandInfo>& tree) {
     out += "    end\n    return 1\nend\n\n";
 
     out +=
+        "function __redis_ops_runs_command --description 'Does command $argv[1] run the words "
+        "after --'\n";
+    std::vector<std::string> runners;
+    for (const auto& cmd : tree) {
+        if (cmd.runs_command) runners.push_back(fq(cmd.joined()));
+    }
+    if (!runners.empty()) {
+        out += "    switch $argv[1]\n        case " + join(runners, " ") +
+               "\n            return 0\n    end\n";
+    }
+    out += "    return 1\nend\n\n";
+
+    out +=
         R"SH(function __redis_ops_path --description 'The redis-ops command being completed, as "lock acquire"'
     set -l words (commandline -opc)
     set -e words[1]
@@ -48,6 +61,10 @@ std::string fish_completion(const std::vector<CommandInfo>& tree) {
         end
         switch $word
             case --
+                if __redis_ops_runs_command "$cmdpath"
+                    printf '%s\n' --  # the words after it are a command line of their own
+                    return
+                end
                 break
             case '-*=*'
             case '-*'
@@ -77,7 +94,19 @@ function __redis_ops_in --description 'Is the command being completed $argv[1] o
     test "$p" = "$argv[1]"; or string match -q -- "$argv[1] *" "$p"
 end
 
+function __redis_ops_ran --description 'Is the word being completed part of the command after --'
+    test "$(__redis_ops_path)" = --
+end
+
+function __redis_ops_run_args --description 'Completes the command line after -- as its own'
+    set -l words (commandline -opc)
+    set -l i (contains -i -- -- $words)
+    set -l before (string escape -- $words[(math $i + 1)..-1])
+    complete -C "$before $(commandline -ct)"
+end
+
 complete -c redis-ops -f
+complete -c redis-ops -n __redis_ops_ran -x -a '(__redis_ops_run_args)'
 )SH";
     for (const auto& cmd : tree) {
         for (size_t i = 0; i < cmd.children.size(); ++i) {
@@ -90,7 +119,9 @@ complete -c redis-ops -f
             std::string line = "complete -c redis-ops";
             if (f.root_only) {
                 line += " -n " + fq("__redis_ops_at ''");
-            } else if (!cmd.path.empty()) {
+            } else if (cmd.path.empty()) {
+                line += " -n 'not __redis_ops_ran'";
+            } else {
                 line += " -n " + fq("__redis_ops_in " + fq(cmd.joined()));
             }
             for (const auto& n : f.names) {

@@ -131,6 +131,14 @@ function __redis_ops_valued --description 'Does flag $argv[2] take a value in $a
     return 1
 end
 
+function __redis_ops_runs_command --description 'Does command $argv[1] run the words after --'
+    switch $argv[1]
+        case 'cache fetch' 'lock run'
+            return 0
+    end
+    return 1
+end
+
 function __redis_ops_path --description 'The redis-ops command being completed, as "lock acquire"'
     set -l words (commandline -opc)
     set -e words[1]
@@ -143,6 +151,10 @@ function __redis_ops_path --description 'The redis-ops command being completed, 
         end
         switch $word
             case --
+                if __redis_ops_runs_command "$cmdpath"
+                    printf '%s\n' --  # the words after it are a command line of their own
+                    return
+                end
                 break
             case '-*=*'
             case '-*'
@@ -172,7 +184,19 @@ function __redis_ops_in --description 'Is the command being completed $argv[1] o
     test "$p" = "$argv[1]"; or string match -q -- "$argv[1] *" "$p"
 end
 
+function __redis_ops_ran --description 'Is the word being completed part of the command after --'
+    test "$(__redis_ops_path)" = --
+end
+
+function __redis_ops_run_args --description 'Completes the command line after -- as its own'
+    set -l words (commandline -opc)
+    set -l i (contains -i -- -- $words)
+    set -l before (string escape -- $words[(math $i + 1)..-1])
+    complete -C "$before $(commandline -ct)"
+end
+
 complete -c redis-ops -f
+complete -c redis-ops -n __redis_ops_ran -x -a '(__redis_ops_run_args)'
 complete -c redis-ops -n '__redis_ops_at \'\'' -a cache -d 'Cache-aside values with TTLs and tags'
 complete -c redis-ops -n '__redis_ops_at \'\'' -a invalidate-tag -d 'Delete every key of the tags and the tag sets; prints the count'
 complete -c redis-ops -n '__redis_ops_at \'\'' -a session -d 'Inspect and manage user sessions (session:<id> hashes, user_sessions:<user>)'
@@ -205,29 +229,29 @@ complete -c redis-ops -n '__redis_ops_at \'stream\'' -a info -d 'Groups, consume
 complete -c redis-ops -n '__redis_ops_at \'pubsub\'' -a tail -d 'Print messages as they are published (nothing published earlier is kept)'
 complete -c redis-ops -n '__redis_ops_at \'\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_at \'\'' -l version -d 'Display program version information and exit'
-complete -c redis-ops -s u -l url -x -d 'redis://[user[:pass]@]host[:port][/db], rediss://… or unix:///path[?db=N]'
-complete -c redis-ops -s h -l host -x -d 'Server host'
-complete -c redis-ops -s p -l port -x -d 'Server port'
-complete -c redis-ops -s s -l socket -r -F -d 'Unix socket path (overrides host and port)'
-complete -c redis-ops -s n -l db -x -d 'Database number'
-complete -c redis-ops -l user -x -d 'ACL user name'
-complete -c redis-ops -s a -l pass -x -d 'Password (visible in ps; prefer the REDISCLI_AUTH environment variable)'
-complete -c redis-ops -l tls -d 'Connect with TLS'
-complete -c redis-ops -l cacert -r -F -d 'CA certificate bundle for TLS'
-complete -c redis-ops -l cacertdir -r -F -d 'Directory of trusted CA certificates'
-complete -c redis-ops -l cert -r -F -d 'Client certificate for TLS'
-complete -c redis-ops -l key -r -F -d 'Client private key for TLS'
-complete -c redis-ops -l sni -x -d 'Server name for TLS SNI and verification'
-complete -c redis-ops -l insecure -d 'Do not verify the server\'s TLS certificate'
-complete -c redis-ops -s c -l cluster -d 'Redis Cluster mode'
-complete -c redis-ops -l sentinel -x -d 'Sentinel HOST:PORT (repeatable)'
-complete -c redis-ops -l master -x -d 'Master name known to the sentinels'
-complete -c redis-ops -l sentinel-user -x -d 'ACL user name on the sentinels'
-complete -c redis-ops -l sentinel-pass -x -d 'Sentinels\' password (visible in ps; prefer REDIS_SENTINEL_AUTH)'
-complete -c redis-ops -l connect-timeout -x -d 'Connect timeout'
-complete -c redis-ops -l timeout -x -d 'Per-command timeout (default: none)'
-complete -c redis-ops -l json -d 'Machine-readable JSON output'
-complete -c redis-ops -l no-color -d 'No colour (also NO_COLOR)'
+complete -c redis-ops -n 'not __redis_ops_ran' -s u -l url -x -d 'redis://[user[:pass]@]host[:port][/db], rediss://… or unix:///path[?db=N]'
+complete -c redis-ops -n 'not __redis_ops_ran' -s h -l host -x -d 'Server host'
+complete -c redis-ops -n 'not __redis_ops_ran' -s p -l port -x -d 'Server port'
+complete -c redis-ops -n 'not __redis_ops_ran' -s s -l socket -r -F -d 'Unix socket path (overrides host and port)'
+complete -c redis-ops -n 'not __redis_ops_ran' -s n -l db -x -d 'Database number'
+complete -c redis-ops -n 'not __redis_ops_ran' -l user -x -d 'ACL user name'
+complete -c redis-ops -n 'not __redis_ops_ran' -s a -l pass -x -d 'Password (visible in ps; prefer the REDISCLI_AUTH environment variable)'
+complete -c redis-ops -n 'not __redis_ops_ran' -l tls -d 'Connect with TLS'
+complete -c redis-ops -n 'not __redis_ops_ran' -l cacert -r -F -d 'CA certificate bundle for TLS'
+complete -c redis-ops -n 'not __redis_ops_ran' -l cacertdir -r -F -d 'Directory of trusted CA certificates'
+complete -c redis-ops -n 'not __redis_ops_ran' -l cert -r -F -d 'Client certificate for TLS'
+complete -c redis-ops -n 'not __redis_ops_ran' -l key -r -F -d 'Client private key for TLS'
+complete -c redis-ops -n 'not __redis_ops_ran' -l sni -x -d 'Server name for TLS SNI and verification'
+complete -c redis-ops -n 'not __redis_ops_ran' -l insecure -d 'Do not verify the server\'s TLS certificate'
+complete -c redis-ops -n 'not __redis_ops_ran' -s c -l cluster -d 'Redis Cluster mode'
+complete -c redis-ops -n 'not __redis_ops_ran' -l sentinel -x -d 'Sentinel HOST:PORT (repeatable)'
+complete -c redis-ops -n 'not __redis_ops_ran' -l master -x -d 'Master name known to the sentinels'
+complete -c redis-ops -n 'not __redis_ops_ran' -l sentinel-user -x -d 'ACL user name on the sentinels'
+complete -c redis-ops -n 'not __redis_ops_ran' -l sentinel-pass -x -d 'Sentinels\' password (visible in ps; prefer REDIS_SENTINEL_AUTH)'
+complete -c redis-ops -n 'not __redis_ops_ran' -l connect-timeout -x -d 'Connect timeout'
+complete -c redis-ops -n 'not __redis_ops_ran' -l timeout -x -d 'Per-command timeout (default: none)'
+complete -c redis-ops -n 'not __redis_ops_ran' -l json -d 'Machine-readable JSON output'
+complete -c redis-ops -n 'not __redis_ops_ran' -l no-color -d 'No colour (also NO_COLOR)'
 complete -c redis-ops -n '__redis_ops_in \'cache\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'cache get\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'cache set\'' -l help -d 'Show help and exit'

@@ -149,6 +149,12 @@ t() { COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); COMPREPLY=(); _r
     CHECK(tree.children("").count("scan-audit"));
     CHECK(tree.children("").count("lock"));
 
+    // After `--` of lock run, the first word is a command.
+    if (tree.is_command("lock run")) {
+        auto cmd =
+            sh(script.substr(0, script.find("\nt ") + 1) + "t redis-ops lock run job -- whoam");
+        CHECK(words(cmd.out).count("whoami"));
+    }
     // A comma-separated list completes its next item.
     if (tree.is_command("scan-audit")) {
         auto list = sh(script.substr(0, script.find("\nt ") + 1) +
@@ -180,6 +186,10 @@ TEST_CASE("zsh and fish accept the completions and fish completes from them") {
     if (tree.is_command("ratelimit hit")) {
         CHECK(complete("redis-ops ratelimit hit k --algorithm ") ==
               std::set<std::string>{"sliding", "fixed", "gcra"});
+    }
+    if (tree.is_command("lock run")) {  // after --, the command line completes as its own
+        CHECK(complete("redis-ops lock run job -- whoam") == std::set<std::string>{"whoami"});
+        CHECK(complete("redis-ops lock run job --tt").count("--ttl"));
     }
 }
 
