@@ -12,7 +12,7 @@ struct InvalidateFlags {
     std::vector<std::string> tags;
     std::string tag_prefix{kDefaultTagPrefix};
     bool dry_run = false;
-    long long batch = 1000;
+    long long batch = 250;
 };
 
 int run_invalidate(Context& ctx, const InvalidateFlags& f) {
