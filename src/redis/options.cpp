@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "redis/errors.hpp"
+#include "util/text.hpp"
 
 namespace redisops {
 namespace {
@@ -14,7 +15,8 @@ int parse_port(std::string_view text, std::string_view what) {
     auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
     if (text.empty() || ec != std::errc() || p != text.data() + text.size() || port < 1 ||
         port > 65535) {
-        throw UsageError(fmt::format("{}: invalid port '{}' (expected 1-65535)", what, text));
+        throw UsageError(
+            fmt::format("{}: invalid port {} (expected 1-65535)", what, clip_for_message(text)));
     }
     return port;
 }
@@ -23,7 +25,8 @@ int parse_db(std::string_view text, std::string_view what) {
     int db = 0;
     auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), db);
     if (text.empty() || ec != std::errc() || p != text.data() + text.size() || db < 0) {
-        throw UsageError(fmt::format("{}: invalid database number '{}'", what, text));
+        throw UsageError(
+            fmt::format("{}: invalid database number {}", what, clip_for_message(text)));
     }
     return db;
 }
@@ -50,6 +53,17 @@ std::string percent_decode(std::string_view in, std::string_view what) {
     return out;
 }
 
+/// Host names are letters, digits, '-', '.' and '_'; IPv6 literals (inside brackets) are hex
+/// digits, ':' and '.', with an optional %zone. Anything else would only fail later, in DNS.
+bool valid_host(std::string_view host, bool bracketed) {
+    for (char c : host) {
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '-' || c == '.' || c == '_' || (bracketed && (c == ':' || c == '%'));
+        if (!ok) return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 std::string ServerAddress::display() const {
@@ -65,27 +79,39 @@ ServerAddress parse_host_port(std::string_view text, std::string_view what) {
     if (!text.empty() && text.front() == '[') {
         auto close = text.find(']');
         if (close == std::string_view::npos) {
-            throw UsageError(fmt::format("{}: unterminated '[' in address '{}'", what, text));
+            throw UsageError(
+                fmt::format("{}: unterminated '[' in address {}", what, clip_for_message(text)));
         }
         host = text.substr(1, close - 1);
         std::string_view rest = text.substr(close + 1);
         if (!rest.empty()) {
             if (rest.front() != ':') {
-                throw UsageError(fmt::format("{}: invalid address '{}'", what, text));
+                throw UsageError(
+                    fmt::format("{}: invalid address {}", what, clip_for_message(text)));
             }
             port = rest.substr(1);
-            if (port.empty()) throw UsageError(fmt::format("{}: empty port in '{}'", what, text));
+            if (port.empty()) {
+                throw UsageError(fmt::format("{}: empty port in {}", what, clip_for_message(text)));
+            }
         }
     } else if (auto colon = text.rfind(':'); colon != std::string_view::npos) {
         if (text.find(':') != colon) {
-            throw UsageError(
-                fmt::format("{}: IPv6 addresses need brackets, as in [::1]:6379: '{}'", what, text));
+            throw UsageError(fmt::format("{}: IPv6 addresses need brackets, as in [::1]:6379: {}",
+                                         what, clip_for_message(text)));
         }
         host = text.substr(0, colon);
         port = text.substr(colon + 1);
-        if (port.empty()) throw UsageError(fmt::format("{}: empty port in '{}'", what, text));
+        if (port.empty()) {
+            throw UsageError(fmt::format("{}: empty port in {}", what, clip_for_message(text)));
+        }
     }
-    if (host.empty()) throw UsageError(fmt::format("{}: empty host in '{}'", what, text));
+    if (host.empty()) {
+        throw UsageError(fmt::format("{}: empty host in {}", what, clip_for_message(text)));
+    }
+    if (!valid_host(host, !text.empty() && text.front() == '[')) {
+        throw UsageError(
+            fmt::format("{}: invalid host name (only letters, digits, '-', '.', '_')", what));
+    }
     addr.host = std::string(host);
     if (!port.empty()) addr.port = parse_port(port, what);
     return addr;
@@ -118,8 +144,9 @@ ConnectionOptions parse_url(std::string_view url) {
     std::string_view rest = url.substr(scheme_end + 3);
 
     if (scheme != "redis" && scheme != "rediss" && scheme != "unix") {
-        throw UsageError(fmt::format(
-            "--url: unsupported scheme '{}' (expected redis, rediss or unix)", scheme));
+        throw UsageError(
+            fmt::format("--url: unsupported scheme {} (expected redis, rediss or unix)",
+                        clip_for_message(scheme)));
     }
     opts.tls.enabled = scheme == "rediss";
 
@@ -144,7 +171,8 @@ ConnectionOptions parse_url(std::string_view url) {
             query = rest.substr(q + 1);
         }
         if (path.empty() || path.front() != '/') {
-            throw UsageError("--url: unix:// needs an absolute socket path, as in unix:///run/redis.sock");
+            throw UsageError(
+                "--url: unix:// needs an absolute socket path, as in unix:///run/redis.sock");
         }
         opts.address.unix_path = std::string(path);
         while (!query.empty()) {
@@ -153,7 +181,8 @@ ConnectionOptions parse_url(std::string_view url) {
             if (param.starts_with("db=")) {
                 opts.db = parse_db(param.substr(3), what);
             } else {
-                throw UsageError(fmt::format("--url: unknown parameter '{}' (only db=N)", param));
+                throw UsageError(fmt::format("--url: unknown parameter {} (only db=N)",
+                                             clip_for_message(param)));
             }
         }
         return opts;

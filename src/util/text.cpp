@@ -41,13 +41,27 @@ std::string quote_repr(std::string_view bytes) {
     for (char ch : bytes) {
         auto c = static_cast<unsigned char>(ch);
         switch (c) {
-            case '\\': out += "\\\\"; break;
-            case '"': out += "\\\""; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            case '\a': out += "\\a"; break;
-            case '\b': out += "\\b"; break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\a':
+                out += "\\a";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
             default:
                 if (c >= 0x20 && c < 0x7F) {
                     out += ch;
@@ -70,6 +84,11 @@ std::string quote_if_needed(std::string_view bytes) {
         i += n;
     }
     return std::string(bytes);
+}
+
+std::string clip_for_message(std::string_view value, size_t max) {
+    if (value.size() <= max) return quote_if_needed(value);
+    return quote_if_needed(value.substr(0, max)) + "…";
 }
 
 bool is_valid_utf8(std::string_view bytes) {

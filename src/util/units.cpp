@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "redis/errors.hpp"
+#include "util/text.hpp"
 
 namespace redisops {
 namespace {
@@ -34,7 +35,8 @@ bool split_number(std::string_view text, Number& out) {
 
 std::chrono::milliseconds parse_duration(std::string_view text, std::string_view flag) {
     auto bad = [&](std::string_view why) {
-        return UsageError(fmt::format("{}: invalid duration '{}' ({})", flag, text, why));
+        return UsageError(
+            fmt::format("{}: invalid duration {} ({})", flag, clip_for_message(text), why));
     };
     if (text.empty()) throw bad("empty");
     if (text.front() == '-') throw bad("must not be negative");
@@ -62,14 +64,16 @@ std::chrono::milliseconds parse_duration(std::string_view text, std::string_view
 
 uint64_t parse_size(std::string_view text, std::string_view flag) {
     auto bad = [&](std::string_view why) {
-        return UsageError(fmt::format("{}: invalid size '{}' ({})", flag, text, why));
+        return UsageError(
+            fmt::format("{}: invalid size {} ({})", flag, clip_for_message(text), why));
     };
     if (text.empty()) throw bad("empty");
     if (text.front() == '-') throw bad("must not be negative");
     Number n{};
     if (!split_number(text, n)) throw bad("expected e.g. 512, 100kb, 1mb");
     std::string suffix;
-    for (char c : n.suffix) suffix += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char c : n.suffix)
+        suffix += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     double mult;
     if (suffix.empty() || suffix == "b") {
         mult = 1;
@@ -87,12 +91,11 @@ uint64_t parse_size(std::string_view text, std::string_view flag) {
     return static_cast<uint64_t>(std::llround(bytes));
 }
 
-long long parse_count(std::string_view text, std::string_view flag, long long min,
-                      long long max) {
+long long parse_count(std::string_view text, std::string_view flag, long long min, long long max) {
     long long v = 0;
     auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
     if (text.empty() || ec != std::errc() || p != text.data() + text.size()) {
-        throw UsageError(fmt::format("{}: invalid number '{}'", flag, text));
+        throw UsageError(fmt::format("{}: invalid number {}", flag, clip_for_message(text)));
     }
     if (v < min || v > max) {
         throw UsageError(fmt::format("{}: {} is out of range ({}..{})", flag, v, min, max));
@@ -106,7 +109,8 @@ std::string format_duration(std::chrono::milliseconds d) {
     if (ms < 1000) return fmt::format("{}ms", ms);
     if (ms < 60'000) return fmt::format("{:.3g}s", ms / 1000.0);
     long long s = ms / 1000;
-    if (s < 3600) return s % 60 ? fmt::format("{}m{}s", s / 60, s % 60) : fmt::format("{}m", s / 60);
+    if (s < 3600)
+        return s % 60 ? fmt::format("{}m{}s", s / 60, s % 60) : fmt::format("{}m", s / 60);
     if (s < 86400) {
         long long m = (s % 3600) / 60;
         return m ? fmt::format("{}h{}m", s / 3600, m) : fmt::format("{}h", s / 3600);
