@@ -324,7 +324,15 @@ std::string zsh_completion(const std::vector<CommandInfo>& tree) {
     done
 
     prev=$words[CURRENT-1]
-    if ((CURRENT > 2)) && [[ $prev == -* ]] && _redis_ops_valued "$cmdpath" "$prev"; then
+    if [[ $PREFIX == --*=* ]]; then
+        # --flag=value in one word: complete the value after the '='.
+        prev=${PREFIX%%=*}
+        _redis_ops_valued "$cmdpath" "$prev" || return
+        compset -P '*='
+    elif ! { ((CURRENT > 2)) && [[ $prev == -* ]] && _redis_ops_valued "$cmdpath" "$prev"; }; then
+        prev=''
+    fi
+    if [[ -n $prev ]]; then
         values=$(_redis_ops_values "$cmdpath" "$prev")
         case $values in
             @file) _files ;;

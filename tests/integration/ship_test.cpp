@@ -226,6 +226,7 @@ TEST_CASE("zsh completes subcommands and flag values through compsys") {
     };
     shown("redis-ops lock ", tree.children("lock"));
     shown("redis-ops -h cache ", tree.children(""));
+    if (tree.is_command("scan-audit")) shown("redis-ops scan-audit --format=j", {"json", "junit"});
     for (const auto& path : tree.commands) {
         for (const auto& f : tree.flags[path]) {
             if (f.choices.empty()) continue;
