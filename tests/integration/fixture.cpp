@@ -167,12 +167,17 @@ std::string cli_path() { return REDIS_OPS_BIN; }
 std::string unique_prefix(const std::string& base) { return base + ":" + random_hex(4) + ":"; }
 
 CliResult run_cli(const std::vector<std::string>& args, const CliOptions& opts) {
+    std::vector<std::string> full = {cli_path()};
+    full.insert(full.end(), args.begin(), args.end());
+    return run_command(full, opts);
+}
+
+CliResult run_command(const std::vector<std::string>& command, const CliOptions& opts) {
     int in[2], out[2], err[2];
     if (::pipe2(in, O_CLOEXEC) || ::pipe2(out, O_CLOEXEC) || ::pipe2(err, O_CLOEXEC)) {
         throw std::runtime_error("pipe failed");
     }
-    std::vector<std::string> full = {cli_path()};
-    full.insert(full.end(), args.begin(), args.end());
+    std::vector<std::string> full = command;
     std::vector<char*> argv;
     for (auto& a : full) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -188,7 +193,7 @@ CliResult run_cli(const std::vector<std::string>& args, const CliOptions& opts) 
         ::unsetenv("REDISCLI_AUTH");
         ::unsetenv("NO_COLOR");
         for (const auto& [k, v] : opts.env) ::setenv(k.c_str(), v.c_str(), 1);
-        ::execv(argv[0], argv.data());
+        ::execvp(argv[0], argv.data());
         ::_exit(127);
     }
     ::close(in[0]);

@@ -76,6 +76,8 @@ struct CliOptions {
     std::chrono::seconds timeout{120};      // the child is killed after this (a hung test)
 };
 
+/// Runs any program (argv[0] looked up in PATH) and collects its output.
+CliResult run_command(const std::vector<std::string>& argv, const CliOptions& opts = {});
 /// Runs the redis-ops binary with args and collects its output.
 CliResult run_cli(const std::vector<std::string>& args, const CliOptions& opts = {});
 /// Shorthand: run_cli with the server's -p prepended.
