@@ -219,3 +219,20 @@ TEST_CASE("a master that went away is named; a cluster in fail state says so") {
     CHECK(r.exit_code == 3);
     CHECK(r.err.find("cluster_state:fail") != std::string::npos);
 }
+
+TEST_CASE("after a master fails over to its replica, a client with the old map follows") {
+    TestCluster cluster(3, 1);
+    Client client(cluster.options());
+    std::string key = unique_prefix("failover") + "k";
+    size_t owner = cluster.owner_of(hash_slot(key));
+    client.command_for_key(key, {"SET", key, "survives"});
+    // Let the replica have it before its master dies.
+    cluster.node(owner).connect().command({"WAIT", "1", "5000"});
+    cluster.node(owner).kill();
+    size_t promoted = cluster.wait_for_new_owner(hash_slot(key), owner);
+    // The client still holds the dead master in its map: connecting fails, it reloads the map
+    // and reads from the promoted replica.
+    CHECK(client.command_for_key(key, {"GET", key}).str() == "survives");
+    CHECK(client.connection_for_key(key).address().port == cluster.node(promoted).port());
+    CHECK(client.masters().size() == 3);
+}

@@ -157,6 +157,7 @@ void TestCluster::wait_until_consistent() {
     wait_for("cluster_state:ok on every node", 30s, [&] {
         std::string first;
         for (auto& n : nodes_) {
+            if (!n->running()) continue;  // a test killed it
             Connection c = n->connect();
             if (info_field(c.command({"CLUSTER", "INFO"}).str(), "cluster_state") != "ok") {
                 return false;
@@ -211,6 +212,24 @@ size_t TestCluster::owner_of(int slot) {
         }
     }
     throw std::runtime_error("no owner for slot " + std::to_string(slot));
+}
+
+size_t TestCluster::wait_for_new_owner(int slot, size_t old) {
+    size_t asked = old == 0 ? 1 : 0;
+    size_t owner = old;
+    wait_for("a replica to take over the dead master's slots", 40s, [&] {
+        Reply slots = nodes_[asked]->connect().command({"CLUSTER", "SLOTS"});
+        for (size_t i = 0; i < slots.size(); ++i) {
+            if (slots[i][0].integer() <= slot && slot <= slots[i][1].integer()) {
+                for (size_t n = 0; n < nodes_.size(); ++n) {
+                    if (nodes_[n]->port() == slots[i][2][1].integer()) owner = n;
+                }
+            }
+        }
+        return owner != old;
+    });
+    wait_until_consistent();
+    return owner;
 }
 
 void TestCluster::begin_migration(int slot, size_t to) {

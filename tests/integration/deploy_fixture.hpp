@@ -73,6 +73,9 @@ class TestCluster {
     void finish_migration(int slot, size_t to);
     /// Both: a complete resharding of one slot.
     void migrate_slot(int slot, size_t to);
+    /// After node `old` died: waits until the survivors elected a replica for `slot` and agree
+    /// on it; returns the new owner's index.
+    size_t wait_for_new_owner(int slot, size_t old);
     /// Waits until every node reports cluster_state:ok and agrees on the slot owners.
     void wait_until_consistent();
 
