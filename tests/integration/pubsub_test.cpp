@@ -1,44 +1,14 @@
 // `pubsub tail` against a real redis-server.
 #include <doctest/doctest.h>
 
-#include <chrono>
-#include <future>
 #include <nlohmann/json.hpp>
-#include <sstream>
-#include <thread>
 
 #include "fixture.hpp"
+#include "tail_helpers.hpp"
 
 using namespace redisops;
 using namespace redisops::test;
 using namespace std::chrono_literals;
-
-namespace {
-
-std::vector<std::string> lines(const std::string& s) {
-    std::vector<std::string> out;
-    std::istringstream in(s);
-    for (std::string l; std::getline(in, l);) out.push_back(l);
-    return out;
-}
-
-template <class Pred>
-bool wait_until(Pred pred, std::chrono::milliseconds limit = 20s) {
-    auto until = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < until) {
-        if (pred()) return true;
-        std::this_thread::sleep_for(20ms);
-    }
-    return false;
-}
-
-std::future<CliResult> tail_async(const RedisServer& s, std::vector<std::string> args) {
-    return std::async(std::launch::async, [&s, args] {
-        return run_cli(s, args, {.stdin_data = "", .env = {}, .timeout = 60s});
-    });
-}
-
-}  // namespace
 
 TEST_CASE("pubsub tail prints the messages published while it listens") {
     RedisServer server;

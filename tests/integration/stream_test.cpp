@@ -13,6 +13,7 @@
 
 #include "fixture.hpp"
 #include "redis/pipeline.hpp"
+#include "tail_helpers.hpp"
 
 using namespace redisops;
 using namespace redisops::test;
@@ -27,23 +28,6 @@ std::vector<std::string> xadd_n(Connection& c, const std::string& key, int n,
     std::vector<std::string> ids;
     for (auto& r : p.exec()) ids.emplace_back(r.str());
     return ids;
-}
-
-std::vector<std::string> lines(const std::string& s) {
-    std::vector<std::string> out;
-    std::istringstream in(s);
-    for (std::string l; std::getline(in, l);) out.push_back(l);
-    return out;
-}
-
-template <class Pred>
-bool wait_until(Pred pred, std::chrono::milliseconds limit = 20s) {
-    auto until = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < until) {
-        if (pred()) return true;
-        std::this_thread::sleep_for(20ms);
-    }
-    return false;
 }
 
 /// Clients blocked in `cmd` (CLIENT LIST shows flags=b while a blocking read waits).
@@ -76,12 +60,6 @@ pid_t find_cli_child() {
         if (comm.find("redis-ops") != std::string::npos) return std::stoi(pid);
     }
     return -1;
-}
-
-std::future<CliResult> tail_async(const RedisServer& s, std::vector<std::string> args) {
-    return std::async(std::launch::async, [&s, args] {
-        return run_cli(s, args, {.stdin_data = "", .env = {}, .timeout = 60s});
-    });
 }
 
 }  // namespace
