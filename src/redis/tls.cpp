@@ -107,15 +107,22 @@ CtxUPtr make_context(const TlsOptions& tls) {
 
 class TlsTransport : public Transport {
   public:
-    TlsTransport(std::unique_ptr<SocketTransport> socket, CtxUPtr ctx, SslUPtr ssl)
-        : socket_(std::move(socket)), ctx_(std::move(ctx)), ssl_(std::move(ssl)) {}
+    TlsTransport(std::unique_ptr<SocketTransport> socket, CtxUPtr ctx, SslUPtr ssl,
+                 bool client_cert)
+        : socket_(std::move(socket)),
+          ctx_(std::move(ctx)),
+          ssl_(std::move(ssl)),
+          client_cert_(client_cert) {}
 
     IoResult read_some(char* buf, size_t len) override {
         ERR_clear_error();
         errno = 0;
         size_t n = 0;
         int rc = SSL_read_ex(ssl_.get(), buf, len, &n);
-        if (rc == 1) return {static_cast<ssize_t>(n), IoWait::None};
+        if (rc == 1) {
+            got_data_ = true;
+            return {static_cast<ssize_t>(n), IoWait::None};
+        }
         return failed(rc, "read");
     }
 
@@ -144,20 +151,33 @@ class TlsTransport : public Transport {
                 return {0, IoWait::None};  // close_notify: a clean end of stream
             case SSL_ERROR_SYSCALL:
                 if (errno == 0) return {0, IoWait::None};  // EOF without close_notify
-                throw ClosedError(fmt::format("TLS {} failed: {}", what, std::strerror(errno)));
+                throw ClosedError(
+                    fmt::format("TLS {} failed: {}{}", what, std::strerror(errno), hint()));
             default: {
                 // Under TLS 1.3 the server checks our certificate after our handshake is done,
                 // so a refused client certificate shows up here, as an alert on the first read.
                 std::string why = drain_errors();
-                throw ClosedError(
-                    fmt::format("TLS {} failed: {}", what, why.empty() ? "protocol error" : why));
+                throw ClosedError(fmt::format("TLS {} failed: {}{}", what,
+                                              why.empty() ? "protocol error" : why, hint()));
             }
         }
+    }
+
+    /// A server that wants a client certificate drops the connection after the handshake
+    /// (TLS 1.3), often with a reset that swallows its alert: say what probably happened.
+    std::string hint() const {
+        if (got_data_) return "";
+        return client_cert_ ? " (the server closed the connection after the TLS handshake: "
+                              "was the client certificate refused?)"
+                            : " (the server closed the connection after the TLS handshake: "
+                              "does it require a client certificate? pass --cert and --key)";
     }
 
     std::unique_ptr<SocketTransport> socket_;
     CtxUPtr ctx_;
     SslUPtr ssl_;
+    bool client_cert_;
+    bool got_data_ = false;
 };
 
 }  // namespace
@@ -213,7 +233,8 @@ std::unique_ptr<Transport> start_tls(std::unique_ptr<SocketTransport> socket,
         throw ConnectionError(fmt::format("TLS handshake with {} failed: {}", display,
                                           why.empty() ? "protocol error" : why));
     }
-    return std::make_unique<TlsTransport>(std::move(socket), std::move(ctx), std::move(ssl));
+    return std::make_unique<TlsTransport>(std::move(socket), std::move(ctx), std::move(ssl),
+                                          !tls.cert.empty());
 }
 
 }  // namespace redisops
