@@ -1,6 +1,9 @@
 // TLS against a real redis-server --tls-port, with certificates made by openssl at test time.
 #include <doctest/doctest.h>
 
+#include <set>
+#include <thread>
+
 #include "deploy_fixture.hpp"
 #include "redis/client.hpp"
 #include "redis/errors.hpp"
@@ -193,4 +196,46 @@ TEST_CASE("a missing CA file is a clear connection error") {
     ConnectionOptions o = tls_options(server.tls_port());
     o.tls.cacert = "/nonexistent/ca.crt";
     CHECK(connect_error(o).find("/nonexistent/ca.crt") != std::string::npos);
+}
+
+TEST_CASE("a Redis Cluster over TLS: discovery, routing and scripts on every node") {
+    // Each node: a plain port (fixture checks, cluster creation) and a TLS port; the cluster
+    // bus runs TLS too. A TLS client is told the nodes' TLS ports by CLUSTER SLOTS.
+    std::vector<std::unique_ptr<RedisServer>> nodes;
+    std::vector<int> tls_ports;
+    std::vector<std::string> create = {"redis-cli", "--cluster", "create"};
+    for (int i = 0; i < 3; ++i) {
+        tls_ports.push_back(free_port());
+        nodes.push_back(std::make_unique<RedisServer>(std::vector<std::string>{
+            "--tls-port", std::to_string(tls_ports.back()), "--tls-cert-file",
+            certs().path("server.crt"), "--tls-key-file", certs().path("server.key"),
+            "--tls-ca-cert-file", certs().ca(), "--tls-auth-clients", "no", "--tls-cluster", "yes",
+            "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"}));
+        create.push_back("127.0.0.1:" + std::to_string(nodes.back()->port()));
+    }
+    create.insert(create.end(), {"--cluster-replicas", "0", "--cluster-yes"});
+    run_program(create);
+    ConnectionOptions o = tls_options(tls_ports[0]);
+    o.cluster = true;
+    for (int attempt = 0; attempt < 200; ++attempt) {
+        try {
+            Client probe(o);
+            if (probe.masters().size() == 3) break;
+        } catch (const ConnectionError&) {  // cluster_state not ok yet
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    Client client(o);
+    std::set<int> ports;
+    for (const auto& m : client.masters()) ports.insert(m.port);
+    CHECK(ports == std::set<int>(tls_ports.begin(), tls_ports.end()));
+    Script s("tls_cluster_set", "return redis.call('SET', KEYS[1], ARGV[1])");
+    for (int i = 0; i < 30; ++i) {
+        std::string key = "tlsc:" + std::to_string(i);
+        client.eval(s, {key}, {std::to_string(i)});
+        CHECK(client.command_for_key(key, {"GET", key}).str() == std::to_string(i));
+    }
+    long long total = 0;
+    for (auto& n : nodes) total += n->connect().command({"DBSIZE"}).integer();
+    CHECK(total == 30);
 }
