@@ -32,8 +32,6 @@ struct LockOptions {
     LockKeys keys() const { return LockKeys::make(name, prefix); }
 };
 
-using Options = std::shared_ptr<LockOptions>;
-
 CLI::App* add_leaf(CLI::App* parent, const char* name, const char* help, LockOptions& o) {
     CLI::App* sub = parent->add_subcommand(name, help);
     sub->add_option("name", o.name, "Lock name (use -- before a name that starts with '-')")
