@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "cache/entry.hpp"
+#include "cache/signal_relay.hpp"
 #include "cache/single_flight.hpp"
 #include "cache/xfetch.hpp"
 #include "redis/errors.hpp"
@@ -26,6 +27,7 @@ struct CommandRun {
     Millis elapsed{0};
     std::optional<std::string> exec_error;
     bool lock_lost = false;
+    int interrupted_by = 0;  // a signal we got (and passed on) while the command ran
 };
 
 /// Runs the command with its stdout captured and its stderr inherited (so it passes through
@@ -33,7 +35,8 @@ struct CommandRun {
 CommandRun run_holding(FlightLease& lease, const std::vector<std::string>& argv,
                        Millis renew_every) {
     auto start = Clock::now();
-    ChildProcess child = ChildProcess::spawn({argv, {}, true});
+    SignalRelay signals;  // before the spawn: a signal right after it is not missed
+    ChildProcess child = ChildProcess::spawn({argv, {}, true, true});
     CommandRun run;
     if (child.exec_error()) {
         run.status = *child.status();
@@ -49,9 +52,12 @@ CommandRun run_holding(FlightLease& lease, const std::vector<std::string>& argv,
     char buf[65536];
     for (;;) {
         auto until = std::chrono::ceil<Millis>(next_renew - Clock::now());
-        pollfd pfd{child.stdout_fd(), POLLIN, 0};
-        int n = ::poll(&pfd, 1, static_cast<int>(std::max<long long>(until.count(), 0)));
-        if (n > 0) {
+        pollfd pfd[2] = {{child.stdout_fd(), POLLIN, 0}, {signals.fd(), POLLIN, 0}};
+        int n = ::poll(pfd, 2, static_cast<int>(std::max<long long>(until.count(), 0)));
+        if (n > 0 && pfd[1].revents) {
+            if (int sig = signals.relay(child)) run.interrupted_by = sig;
+        }
+        if (n > 0 && pfd[0].revents) {
             ssize_t got = ::read(child.stdout_fd(), buf, sizeof buf);
             if (got == 0) break;
             if (got > 0) run.out.append(buf, static_cast<size_t>(got));
@@ -67,6 +73,7 @@ CommandRun run_holding(FlightLease& lease, const std::vector<std::string>& argv,
     while (!child.try_wait()) {
         std::this_thread::sleep_for(nap);
         nap = std::min(nap * 2, Millis(100));
+        if (int sig = signals.relay(child)) run.interrupted_by = sig;
         renew_if_due();
     }
     run.status = *child.status();
@@ -91,6 +98,16 @@ FetchResult compute(Client& client, const FetchRequest& req, const CacheKeys& ke
     r.source = FetchSource::Computed;
     r.status = run.status;
     r.compute_time = run.elapsed;
+    if (run.interrupted_by != 0) {
+        // We were told to stop: free the lock without a failure message, so that waiters
+        // take over rather than share an interruption that was ours alone.
+        lease.release("");
+        if (r.status == 0) r.status = 128 + run.interrupted_by;
+        r.interrupted = true;
+        r.error =
+            "interrupted by signal " + std::to_string(run.interrupted_by) + "; nothing was cached";
+        return r;
+    }
     if (run.status != 0) {
         // Nothing is stored; waiters hear why instead of waiting out their --wait.
         lease.release("fail " + std::to_string(run.status));
@@ -151,7 +168,7 @@ FetchResult cache_fetch(Client& client, const FetchRequest& req) {
         FlightLease lease(client, keys, req.lock_ttl);
         if (!lease.try_acquire()) return served(std::move(*hit), FetchSource::Hit);
         FetchResult fresh = compute(client, req, keys, lease);
-        if (fresh.status == 0) return fresh;
+        if (fresh.status == 0 || fresh.interrupted) return fresh;
         FetchResult kept = served(std::move(*hit), FetchSource::Hit);
         kept.warnings.push_back("early refresh failed (" + fresh.error +
                                 "); served the cached value, which has not expired yet");

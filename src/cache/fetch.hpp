@@ -39,6 +39,7 @@ struct FetchResult {
     std::optional<Millis> ttl;
     std::optional<Millis> compute_time;
     std::string error;                  // why there is no value
+    bool interrupted = false;           // we got SIGINT/SIGTERM/SIGHUP/SIGQUIT meanwhile
     std::vector<std::string> warnings;  // the value is good, but something is worth knowing
 };
 

@@ -216,6 +216,18 @@ TEST_CASE("a command killed by a signal gives 128+N, a missing one 127, and noth
     CHECK(c.command({"DBSIZE"}).integer() == 0);
 }
 
+TEST_CASE("a computing caller told to stop passes the signal on, caches nothing, frees the lock") {
+    RedisServer server;
+    Connection c = server.connect();
+    // The command's parent is redis-ops: it sends it SIGTERM, as a supervisor would.
+    auto r = run_cli(server, fetch_args("k", {"sh", "-c", "kill -TERM $PPID; sleep 5; echo done"}),
+                     quick());
+    CHECK(r.exit_code == 128 + 15);
+    CHECK(r.err.find("signal 15") != std::string::npos);
+    CHECK(c.command({"EXISTS", "k"}).integer() == 0);
+    CHECK(c.command({"EXISTS", same_slot_key("k", ":lock")}).integer() == 0);
+}
+
 TEST_CASE("early refresh: a costly value near expiry is recomputed, and --beta 0 never does") {
     RedisServer server;
     Connection c = server.connect();
