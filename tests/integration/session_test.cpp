@@ -345,6 +345,13 @@ TEST_CASE("keys of the wrong type exit 4 with a message naming the key and its t
     CHECK(cli(server, {"session", "list", "--user-id", "u1"}).exit_code == 4);
     CHECK(cli(server, {"session", "destroy-all", "--user-id", "u1"}).exit_code == 4);
     CHECK(c.command({"GET", "user_sessions:u1"}).str() == "oops");
+
+    // destroy still ends the session, then reports the broken index.
+    c.command({"HSET", "session:s1", "user_id", "u1"});
+    CliResult d = cli(server, {"session", "destroy", "s1"});
+    CHECK(d.exit_code == 4);
+    CHECK(d.err.find("user_sessions:u1") != std::string::npos);
+    CHECK(c.command({"EXISTS", "session:s1"}).integer() == 0);
 }
 
 TEST_CASE("values that are not UTF-8 print quoted in text and escaped in JSON") {
