@@ -217,12 +217,18 @@ TEST_CASE("a Redis Cluster over TLS: discovery, routing and scripts on every nod
     run_program(create);
     ConnectionOptions o = tls_options(tls_ports[0]);
     o.cluster = true;
-    for (int attempt = 0; attempt < 200; ++attempt) {
-        try {
-            Client probe(o);
-            if (probe.masters().size() == 3) break;
-        } catch (const ConnectionError&) {  // cluster_state not ok yet
+    auto all_ok = [&] {
+        for (auto& n : nodes) {
+            std::string info(n->connect().command({"CLUSTER", "INFO"}).str());
+            if (info.find("cluster_state:ok") == std::string::npos) return false;
         }
+        try {
+            return Client(o).masters().size() == 3;
+        } catch (const ConnectionError&) {
+            return false;
+        }
+    };
+    for (int attempt = 0; attempt < 300 && !all_ok(); ++attempt) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     Client client(o);
