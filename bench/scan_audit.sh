@@ -29,12 +29,24 @@ load() {
   echo "# loaded $(redis-cli -p "$port" dbsize) keys ($(redis-cli -p "$port" info memory | grep '^used_memory_human' | tr -d '\r'))" >&2
 }
 
-# measure LABEL CMD… : runs CMD under /usr/bin/time; appends "LABEL wall user sys rss_kb" to results.
+# The server's own CPU seconds (user+sys): what each tool costs Redis, whatever the machine's load.
+server_cpu() {
+  redis-cli -p "$port" info cpu | tr -d '\r' |
+    awk -F: '/^used_cpu_(user|sys):/ { s += $2 } END { printf "%.3f", s }'
+}
+
+# measure LABEL CMD… : runs CMD under /usr/bin/time; appends
+# "LABEL wall user sys rss_kb server_cpu" to results.
 measure() {
   local label=$1; shift
+  local before after
+  before=$(server_cpu)
   /usr/bin/time -f "%e %U %S %M" -o "$dir/time.txt" "$@" >"$dir/out.txt" 2>"$dir/err.txt" || true
-  echo "$label $(cat "$dir/time.txt")" >>"$dir/results.txt"
-  echo "# $label: $(cat "$dir/time.txt") (wall s, user s, sys s, max RSS KiB)" >&2
+  after=$(server_cpu)
+  local cost
+  cost=$(python3 -c "print(f'{$after - $before:.2f}')")
+  echo "$label $(cat "$dir/time.txt") $cost" >>"$dir/results.txt"
+  echo "# $label: $(cat "$dir/time.txt") $cost (wall s, user s, sys s, max RSS KiB, server CPU s)" >&2
 }
 
 audit() { measure "$1" "$bin" -p "$port" scan-audit --format json; cp "$dir/out.txt" "$dir/$1.json"; }
@@ -54,17 +66,21 @@ import json, statistics, sys
 d, keys, small = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 rows = [l.split() for l in open(f"{d}/results.txt") if l.strip()]
 by = {}
-for label, wall, user, sys_, rss in rows:
-    by.setdefault(label, []).append((float(wall), float(user) + float(sys_), int(rss)))
+for label, wall, user, sys_, rss, server in rows:
+    by.setdefault(label, []).append((float(wall), float(user) + float(sys_), int(rss), float(server)))
 med = lambda label, i: statistics.median(x[i] for x in by[label])
 ops = json.load(open(f"{d}/redis-ops.json"))
 truth = json.load(open(f"{d}/truth.json"))
 print(f"scan-audit benchmark: {keys} keys (gen_dataset.py seed 7), {len(by['redis-ops'])} runs each, alternating")
 for label in ("redis-ops", "bigkeys", "memkeys"):
     walls = " ".join(f"{x[0]:.2f}" for x in by[label])
-    print(f"  {label:10} wall s: {walls}   median {med(label, 0):.2f} s, CPU {med(label, 1):.2f} s")
+    print(f"  {label:10} wall s: {walls}   median {med(label, 0):.2f} s, own CPU {med(label, 1):.2f} s, "
+          f"redis-server CPU {med(label, 3):.2f} s")
 print(f"  ratio redis-ops / --bigkeys: {med('redis-ops', 0) / med('bigkeys', 0):.3f}x")
 print(f"  ratio redis-ops / --memkeys: {med('redis-ops', 0) / med('memkeys', 0):.3f}x")
+print(f"  server CPU ratio redis-ops / --bigkeys: {med('redis-ops', 3) / med('bigkeys', 3):.3f}x, "
+      f"/ --memkeys: {med('redis-ops', 3) / med('memkeys', 3):.3f}x")
+print(f"  machine load average at the end: {open('/proc/loadavg').read().split()[0]} on {__import__('os').cpu_count()} CPUs")
 print(f"  redis-ops peak RSS: {by['small'][0][2] / 1024:.1f} MiB at {small} keys, "
       f"{max(x[2] for x in by['redis-ops']) / 1024:.1f} MiB at {keys} keys")
 print(f"  redis-ops CPU (user+sys) at {keys} keys: {med('redis-ops', 1):.2f} s")

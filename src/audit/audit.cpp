@@ -84,24 +84,19 @@ void run_node(NodeJob& job, const Client& client, const AuditOptions& opts) {
 }  // namespace
 
 std::optional<ServerAddress> replica_from_info(std::string_view info) {
-    while (!info.empty()) {
-        size_t nl = info.find('\n');
-        std::string_view line = info.substr(0, nl);
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        if (line.starts_with("slave") && line.find(":ip=") != std::string_view::npos) {
-            std::string_view fields = line.substr(line.find(':') + 1);
-            if (info_field(fields, "state") == "online") {
-                ServerAddress a;
-                a.host = info_field(fields, "ip");
-                std::string port = info_field(fields, "port");
-                std::from_chars(port.data(), port.data() + port.size(), a.port);
-                return a;
-            }
-        }
-        if (nl == std::string_view::npos) break;
-        info.remove_prefix(nl + 1);
-    }
-    return std::nullopt;
+    std::optional<ServerAddress> found;
+    for_each_line(info, [&](std::string_view line) {
+        if (found || !line.starts_with("slave") || line.find(":ip=") == std::string_view::npos)
+            return;
+        std::string_view fields = line.substr(line.find(':') + 1);
+        if (info_field(fields, "state") != "online") return;
+        ServerAddress a;
+        a.host = info_field(fields, "ip");
+        std::string port = info_field(fields, "port");
+        std::from_chars(port.data(), port.data() + port.size(), a.port);
+        found = a;
+    });
+    return found;
 }
 
 AuditReport run_audit(Client& client, const AuditOptions& opts, const AuditTick& tick) {

@@ -23,19 +23,6 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-/// Each line of a multi-line reply, without the \r.
-template <class F>
-void for_each_line(std::string_view text, F f) {
-    while (!text.empty()) {
-        size_t nl = text.find('\n');
-        std::string_view line = text.substr(0, nl);
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        f(line);
-        if (nl == std::string_view::npos) break;
-        text.remove_prefix(nl + 1);
-    }
-}
-
 void read_commandstats(Connection& conn, KeysUsage& u) {
     Reply r = conn.command_unchecked({"INFO", "commandstats"});
     if (r.is_error()) {

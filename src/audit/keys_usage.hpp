@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "redis/connection.hpp"
@@ -54,6 +55,19 @@ struct KeyspaceEstimate {
     uint64_t no_ttl() const { return keys >= expires ? keys - expires : 0; }
 };
 KeyspaceEstimate parse_info_keyspace(std::string_view info, int db);
+
+/// Calls f(line) for each line of a multi-line reply (INFO, CLIENT LIST), without the \r.
+template <class F>
+void for_each_line(std::string_view text, F f) {
+    while (!text.empty()) {
+        size_t nl = text.find('\n');
+        std::string_view line = text.substr(0, nl);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        f(line);
+        if (nl == std::string_view::npos) break;
+        text.remove_prefix(nl + 1);
+    }
+}
 
 /// `field=value` of one line of INFO (cmdstat_keys:calls=3,usec=10,…) or CLIENT LIST.
 std::string info_field(std::string_view line, std::string_view field, char sep = ',');

@@ -3,9 +3,11 @@
 #include <random>
 #include <set>
 
+#include "audit/audit.hpp"
 #include "audit/checks.hpp"
 #include "audit/fingerprint_set.hpp"
 #include "audit/keys_usage.hpp"
+#include "audit/report.hpp"
 #include "audit/tally.hpp"
 #include "redis/errors.hpp"
 
@@ -138,4 +140,21 @@ TEST_CASE("INFO lines parse into the fields the audit needs") {
     CHECK(info_field("calls=3,usec=10,usec_per_call=3.33", "usec") == "10");
     CHECK(info_field("id=3 addr=1.2.3.4:5 name= cmd=keys", "cmd", ' ') == "keys");
     CHECK(info_field("id=3 addr=1.2.3.4:5 name= cmd=keys", "name", ' ') == "");
+}
+
+TEST_CASE("the first online replica is taken from INFO replication") {
+    auto none = replica_from_info("# Replication\r\nrole:master\r\nconnected_slaves:0\r\n");
+    CHECK_FALSE(none);
+    auto r = replica_from_info(
+        "role:master\r\nconnected_slaves:2\r\n"
+        "slave0:ip=10.0.0.5,port=6380,state=wait_bgsave,offset=0,lag=0\r\n"
+        "slave1:ip=10.0.0.6,port=6381,state=online,offset=42,lag=0\r\nmaster_repl_offset:42\r\n");
+    REQUIRE(r);
+    CHECK(r->host == "10.0.0.6");
+    CHECK(r->port == 6381);
+}
+
+TEST_CASE("XML escaping keeps JUnit well-formed whatever the key holds") {
+    CHECK(xml_escape("a<b>&\"c'") == "a&lt;b&gt;&amp;&quot;c&apos;");
+    CHECK(xml_escape(std::string("x\x01y\rz\n", 6)) == "x?y?z\n");
 }
