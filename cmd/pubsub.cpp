@@ -37,11 +37,15 @@ int run_pubsub(Context& ctx, const PubSubFlags& f) {
         "(stream tail) for durable delivery\n");
     std::string buf;
     PubSubEvents ev;
-    ev.message = [&](const PubSubMessage& m) { format.append(buf, m); };
-    ev.flush = [&] {
+    auto write_out = [&] {
         if (!buf.empty()) std::fwrite(buf.data(), 1, buf.size(), stdout);
         buf.clear();
         if (std::fflush(stdout) != 0 || std::ferror(stdout)) stop.request(SIGPIPE);
+    };
+    ev.flush = write_out;
+    ev.message = [&](const PubSubMessage& m) {
+        format.append(buf, m);
+        write_out();  // each line as it arrives
     };
     ev.notice = [&ctx](std::string_view msg) { ctx.err(fmt::format("redis-ops: {}\n", msg)); };
     TailEnd end = run_pubsub_tail(client, o, ev, stop);

@@ -44,13 +44,17 @@ int run_tail(Context& ctx, const TailFlags& f, bool claim_given) {
     stop_on_signals(stop);
     std::string buf;
     TailEvents ev;
-    ev.entry = [&](const StreamEntry& e) { format.append(buf, e); };
-    // Lines go out per batch, before every wait on Redis, so none sits in a buffer while the
-    // tail waits; a reader that went away (… | head) ends the tail like SIGPIPE would.
-    ev.flush = [&] {
+    // Each line is flushed as it is printed (DESIGN.md), so a reader of the pipe sees it at
+    // once; a reader that went away (… | head) ends the tail like SIGPIPE would.
+    auto write_out = [&] {
         if (!buf.empty()) std::fwrite(buf.data(), 1, buf.size(), stdout);
         buf.clear();
         if (std::fflush(stdout) != 0 || std::ferror(stdout)) stop.request(SIGPIPE);
+    };
+    ev.flush = write_out;
+    ev.entry = [&](const StreamEntry& e) {
+        format.append(buf, e);
+        write_out();
     };
     ev.notice = [&ctx](std::string_view msg) { ctx.err(fmt::format("redis-ops: {}\n", msg)); };
     StreamTail tail(client, std::move(o), ev, stop);
