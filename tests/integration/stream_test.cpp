@@ -301,3 +301,24 @@ TEST_CASE("bad input exits 2 and a key of another type exits 4") {
     CHECK(run_cli(server, {"stream", "tail", "str", "-f"}).exit_code == 4);
     CHECK(run_cli(server, {"stream", "info", "str"}).exit_code == 4);
 }
+
+TEST_CASE("a group tail -f --ack survives a restart: every id once, nothing left pending") {
+    RedisServer server({"--appendonly", "yes", "--appendfsync", "always"});
+    Connection c = server.connect();
+    auto ids = xadd_n(c, "s", 10);
+    auto fut = tail_async(
+        server, {"stream", "tail", "s", "-f", "--group", "g", "--consumer", "c1", "--create-group",
+                 "--from", "0", "--ack", "--count", "30", "--format", "{id}\\n"});
+    REQUIRE(wait_until([&] { return blocked_in(c, "xreadgroup") == 1; }));
+    auto more = xadd_n(c, "s", 10);
+    ids.insert(ids.end(), more.begin(), more.end());
+    server.stop();
+    server.start();
+    Connection c2 = server.connect();
+    more = xadd_n(c2, "s", 10);
+    ids.insert(ids.end(), more.begin(), more.end());
+    auto r = fut.get();
+    CHECK(r.exit_code == 0);
+    CHECK(lines(r.out) == ids);
+    CHECK(c2.command({"XPENDING", "s", "g"})[0].integer() == 0);
+}

@@ -79,3 +79,20 @@ TEST_CASE("pubsub messages print as text, JSON and templates") {
     MessageFormat::parse("json", false, false).append(out, {"c", std::nullopt, "m"});
     CHECK_FALSE(nlohmann::json::parse(out).contains("pattern"));
 }
+
+TEST_CASE("random templates either parse or are usage errors, never anything else") {
+    const std::string alphabet = "{}\\:ntidfel xsr";
+    uint32_t seed = 12345;
+    auto next = [&seed] { return seed = seed * 1103515245 + 12345; };
+    StreamEntry e{"s", "1-0", {{"f", "v"}}};
+    for (int i = 0; i < 5000; ++i) {
+        std::string t;
+        for (size_t n = next() % 12; n > 0; --n) t += alphabet[(next() >> 8) % alphabet.size()];
+        try {
+            auto f = EntryFormat::parse(t, false, false);
+            std::string out;
+            f.append(out, e);
+        } catch (const UsageError&) {
+        }
+    }
+}
