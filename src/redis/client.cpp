@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "redis/errors.hpp"
+#include "redis/pipeline.hpp"
 #include "redis/sentinel.hpp"
 
 namespace redisops {
@@ -66,6 +67,14 @@ Reply Client::command_for_key(std::string_view key, const Args& argv) {
     if (cluster_) return cluster_->command(hash_slot(key), argv);
     return on_master(is_read_only_command(argv),
                      [&](Connection& c) { return c.command_unchecked(argv); });
+}
+
+std::vector<Reply> Client::pipeline_for_key(std::string_view key,
+                                            const std::vector<Args>& commands) {
+    if (cluster_) return cluster_->pipeline(hash_slot(key), commands);
+    Pipeline p(connection());
+    for (const auto& argv : commands) p.add(argv);
+    return p.exec();
 }
 
 Reply Client::eval(const Script& script, const Args& keys, const Args& args) {

@@ -44,6 +44,11 @@ class Client {
     Reply command(const Args& argv);
     /// A command whose first key is `key`, sent to the node that owns it. Error replies throw.
     Reply command_for_key(std::string_view key, const Args& argv);
+    /// Commands whose keys all share `key`'s slot, pipelined to its owner: replies in order,
+    /// error replies kept in place (like Pipeline::exec). On a cluster, a command answered MOVED
+    /// or ASK (a resharding) is resent where it points; a Pipeline on connection_for_key()
+    /// would hand those replies back instead.
+    std::vector<Reply> pipeline_for_key(std::string_view key, const std::vector<Args>& commands);
     /// Runs a script on the node owning keys[0]; every key must share its hash slot. Keys in
     /// different slots are refused before sending, on every topology (std::logic_error: a
     /// redis-ops bug), so a script that passes on one server also runs on a cluster.

@@ -4,8 +4,8 @@
 #include <sys/socket.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <set>
 #include <stdexcept>
@@ -269,7 +269,7 @@ void ClusterRouter::cluster_down(const ServerAddress& where, std::string_view er
                                       where.display(), state, error));
 }
 
-Reply ClusterRouter::route(int slot, bool retry_on_loss, const Attempt& attempt) {
+Reply ClusterRouter::route(int slot, bool retry_on_loss, const Attempt& attempt, bool keep_errors) {
     std::optional<ServerAddress> ask_target;
     std::string last;
     bool refreshed_after_loss = false;
@@ -326,6 +326,7 @@ Reply ClusterRouter::route(int slot, bool retry_on_loss, const Attempt& attempt)
                 fmt::format("redis-ops bug: a command spanning hash slots reached {}: {}",
                             c->address().display(), err));
         }
+        if (keep_errors) return r;
         throw ReplyError(std::string(err));
     }
     throw ConnectionError(
@@ -336,6 +337,39 @@ Reply ClusterRouter::route(int slot, bool retry_on_loss, const Attempt& attempt)
 Reply ClusterRouter::command(int slot, const Args& argv) {
     return route(slot, is_read_only_command(argv),
                  [&](Connection& c, bool asking) { return exchange(c, asking, argv); });
+}
+
+std::vector<Reply> ClusterRouter::pipeline(int slot, const std::vector<Args>& commands) {
+    Connection& c = node_for_slot(slot);
+    for (const auto& argv : commands) c.append(argv);
+    c.flush();
+    std::vector<Reply> replies;
+    replies.reserve(commands.size());
+    for (size_t i = 0; i < commands.size(); ++i) replies.push_back(c.read_reply());
+    bool refreshed = false;
+    for (size_t i = 0; i < commands.size(); ++i) {
+        if (!replies[i].is_error()) continue;
+        auto rd = parse_redirect(replies[i].error());
+        if (!rd) continue;
+        std::optional<ServerAddress> ask = rd->ask ? std::optional(rd->target) : std::nullopt;
+        if (!ask && !refreshed) {
+            refresh();  // MOVED: the whole slot left; one reload serves the rest of the batch
+            refreshed = true;
+        }
+        // route() follows any further redirects; the first ASK hop is the one received here.
+        replies[i] = route(
+            slot, false,
+            [&](Connection& conn, bool asking) {
+                if (ask) {
+                    Connection& target = node(*ask);
+                    ask.reset();
+                    return exchange(target, true, commands[i]);
+                }
+                return exchange(conn, asking, commands[i]);
+            },
+            true);
+    }
+    return replies;
 }
 
 Reply ClusterRouter::eval(const Script& script, const Args& keys, const Args& args) {

@@ -54,8 +54,8 @@ struct SlotMap {
 /// leave a kept connection dead, and a command written to it would be lost in doubt.
 bool idle_peer_closed(const Connection& c);
 
-/// One kept connection per node, opened on demand and reopened after it broke or closed. get() is safe
-/// from several threads; each returned connection must be used by one thread at a time.
+/// One kept connection per node, opened on demand and reopened after it broke or closed. get() is
+/// safe from several threads; each returned connection must be used by one thread at a time.
 class NodePool {
   public:
     Connection& get(const ConnectionOptions& opts, const ServerAddress& addr);
@@ -82,6 +82,10 @@ class ClusterRouter {
     /// Sends argv to the owner of `slot`, following MOVED and ASK. Error replies throw;
     /// CROSSSLOT throws as a redis-ops bug; CLUSTERDOWN names the cluster state.
     Reply command(int slot, const Args& argv);
+    /// Commands on keys of one slot, pipelined to its owner; replies in order, error replies
+    /// kept. A command answered MOVED or ASK was not run, so it alone is resent where the
+    /// redirect points (a migrating slot answers ASK key by key).
+    std::vector<Reply> pipeline(int slot, const std::vector<Args>& commands);
     /// EVALSHA on the owner of keys[0] (NOSCRIPT -> SCRIPT LOAD -> retry), following
     /// redirects: a MOVED or ASK reply means the script did not run, so resending is safe.
     Reply eval(const Script& script, const Args& keys, const Args& args);
@@ -98,7 +102,9 @@ class ClusterRouter {
     /// One try on a connection; `asking` when it follows an ASK redirect.
     using Attempt = std::function<Reply(Connection&, bool asking)>;
     const SlotMap& map();
-    Reply route(int slot, bool retry_on_loss, const Attempt& attempt);
+    /// Tries `attempt` on the owner of `slot`, following redirects. Error replies other than
+    /// redirects throw, or are returned when `keep_errors`.
+    Reply route(int slot, bool retry_on_loss, const Attempt& attempt, bool keep_errors = false);
     [[noreturn]] void cluster_down(const ServerAddress& where, std::string_view error);
 
     ConnectionOptions opts_;

@@ -236,3 +236,33 @@ TEST_CASE("after a master fails over to its replica, a client with the old map f
     CHECK(client.connection_for_key(key).address().port == cluster.node(promoted).port());
     CHECK(client.masters().size() == 3);
 }
+
+TEST_CASE("pipeline_for_key survives a migrating slot (ASK per key) and a moved one (MOVED)") {
+    TestCluster& cluster = shared_cluster();
+    Client client(cluster.options());
+    std::string tag = "{" + key_on(cluster, 0, unique_prefix("pl")) + "}";
+    int slot = hash_slot(tag);
+    std::vector<Args> sets;
+    for (int i = 0; i < 20; ++i) sets.push_back({"SET", tag + std::to_string(i), "v"});
+    for (const auto& r : client.pipeline_for_key(tag, sets)) CHECK_FALSE(r.is_error());
+
+    cluster.begin_migration(slot, 1);
+    Connection src = cluster.node(0).connect();
+    Args migrate = {"MIGRATE", "127.0.0.1", std::to_string(cluster.node(1).port()), "", "0",
+                    "5000",    "KEYS"};
+    for (int i = 0; i < 10; ++i) migrate.push_back(tag + std::to_string(i));
+    src.command(migrate);
+    std::vector<Args> gets;
+    for (int i = 0; i < 20; ++i) gets.push_back({"GET", tag + std::to_string(i)});
+    gets.push_back({"INCR", tag + "0"});  // an error reply that is not a redirect stays in place
+    auto replies = client.pipeline_for_key(tag, gets);
+    REQUIRE(replies.size() == 21);
+    for (int i = 0; i < 20; ++i) CHECK(replies[static_cast<size_t>(i)].str() == "v");
+    CHECK(replies[20].is_error());
+
+    cluster.finish_migration(slot, 1);
+    replies = client.pipeline_for_key(tag, gets);
+    for (int i = 0; i < 20; ++i) CHECK(replies[static_cast<size_t>(i)].str() == "v");
+    CHECK(client.connection_for_key(tag).address().port == cluster.node(1).port());
+    cluster.migrate_slot(slot, 0);
+}
