@@ -8,6 +8,7 @@
 #include "context.hpp"
 #include "redis/errors.hpp"
 #include "surface.hpp"
+#include "util/text.hpp"
 
 using namespace redisops;
 
@@ -69,15 +70,17 @@ int main(int argc, char** argv) {
     // A closed pipe (redis-ops … | head) must end quietly, not kill us mid-write of a lock.
     ::signal(SIGPIPE, SIG_IGN);
 
-    CLI::App app{"redis-ops: operate Redis from the shell: caches, sessions, locks, rate limits, "
-                 "streams and keyspace audits.",
-                 "redis-ops"};
+    CLI::App app{
+        "redis-ops: operate Redis from the shell: caches, sessions, locks, rate limits, "
+        "streams and keyspace audits.",
+        "redis-ops"};
     app.set_help_flag("--help", "Show help and exit");
     app.set_version_flag("--version", std::string("redis-ops ") + REDIS_OPS_VERSION);
     app.fallthrough();  // global flags may come after the subcommand
     app.require_subcommand(1);
-    app.footer("Exit codes: 0 ok, 1 negative answer, 2 usage, 3 unreachable, 4 server error, "
-               "5 lock lost.\nSee redis-ops(1) and redis-ops SUBCOMMAND --help.");
+    app.footer(
+        "Exit codes: 0 ok, 1 negative answer, 2 usage, 3 unreachable, 4 server error, "
+        "5 lock lost.\nSee redis-ops(1) and redis-ops SUBCOMMAND --help.");
 
     Context ctx(app);
     add_global_options(app, ctx.global);
@@ -90,7 +93,8 @@ int main(int argc, char** argv) {
         } catch (const CLI::ParseError& e) {
             if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
             std::string msg = e.what();
-            if (dynamic_cast<const CLI::ExtrasError*>(&e) || dynamic_cast<const CLI::RequiredError*>(&e)) {
+            if (dynamic_cast<const CLI::ExtrasError*>(&e) ||
+                dynamic_cast<const CLI::RequiredError*>(&e)) {
                 // Walk the words down the tree (`lock aquire` -> under lock), skipping flag
                 // values (`-h cache` is a host), and suggest the closest child where a word
                 // names no subcommand.
@@ -115,6 +119,11 @@ int main(int argc, char** argv) {
                         at = child;
                         continue;
                     }
+                    if (!subs.empty()) {
+                        // CLI11 only says "A subcommand is required"; name the word.
+                        msg = "unknown subcommand " + clip_for_message(word) +
+                              (at == &app ? std::string() : " for '" + at->get_name() + "'");
+                    }
                     if (auto s = suggestion(*at, word); !s.empty() && s != word) {
                         msg += "\nDid you mean '" + s + "'?";
                     }
@@ -124,9 +133,10 @@ int main(int argc, char** argv) {
             return fail(kExitUsage, msg + "\nRun with --help for usage.");
         }
         if (app.count("--pass")) {
-            std::fputs("Warning: Using a password with '-a' or '-u' option on the command line "
-                       "interface may not be safe.\n",
-                       stderr);
+            std::fputs(
+                "Warning: Using a password with '-a' or '-u' option on the command line "
+                "interface may not be safe.\n",
+                stderr);
         }
         if (!ctx.action) return fail(kExitUsage, "missing subcommand; run with --help for usage");
         return ctx.action();
@@ -135,7 +145,10 @@ int main(int argc, char** argv) {
     } catch (const ConnectionError& e) {
         return fail(kExitUnreachable, e.what());
     } catch (const ReplyError& e) {
-        return fail(kExitServerError, e.what());
+        // Name the server: "READONLY …" alone does not say which node is the replica.
+        std::string where = ctx.server_label();
+        return fail(kExitServerError,
+                    where.empty() ? e.what() : std::string(e.what()) + " [" + where + "]");
     } catch (const std::exception& e) {
         return fail(kExitInternal, std::string("internal error: ") + e.what());
     }
