@@ -1,0 +1,128 @@
+#include "redis/slot_map.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <set>
+#include <stdexcept>
+
+#include "redis/errors.hpp"
+
+namespace redisops {
+namespace {
+
+bool starts_with_word(std::string_view text, std::string_view word) {
+    return text.starts_with(word) && (text.size() == word.size() || text[word.size()] == ' ');
+}
+
+}  // namespace
+
+std::optional<Redirect> parse_redirect(std::string_view error) {
+    Redirect r;
+    if (starts_with_word(error, "MOVED")) {
+        error.remove_prefix(6);
+    } else if (starts_with_word(error, "ASK")) {
+        r.ask = true;
+        error.remove_prefix(4);
+    } else {
+        return std::nullopt;
+    }
+    auto space = error.find(' ');
+    if (space == std::string_view::npos) return std::nullopt;
+    auto [p, ec] = std::from_chars(error.data(), error.data() + space, r.slot);
+    if (ec != std::errc() || p != error.data() + space || r.slot < 0 || r.slot >= kSlotCount) {
+        return std::nullopt;
+    }
+    std::string_view endpoint = error.substr(space + 1);
+    // Redis 7 may send ":port" when the node's announced host is unknown to it.
+    try {
+        r.target = parse_host_port(endpoint, "redirect");
+    } catch (const UsageError&) {
+        return std::nullopt;
+    }
+    return r;
+}
+
+SlotMap SlotMap::from_cluster_slots(ReplyView reply, const ServerAddress& asked) {
+    auto node_at = [&](ReplyView n) {
+        ServerAddress a;
+        std::string_view host = n[0].str();
+        a.host = host.empty() || host == "?" ? asked.host : std::string(host);
+        a.port = static_cast<int>(n[1].integer());
+        return a;
+    };
+    SlotMap m;
+    for (size_t i = 0; i < reply.size(); ++i) {
+        ReplyView range = reply[i];
+        if (range.size() < 3) throw ProtocolError("CLUSTER SLOTS: a slot range without a master");
+        long long from = range[0].integer(), to = range[1].integer();
+        if (from < 0 || to >= kSlotCount || from > to) {
+            throw ProtocolError(fmt::format("CLUSTER SLOTS: bad slot range {}-{}", from, to));
+        }
+        ServerAddress master = node_at(range[2]);
+        // A master owning several ranges appears once per range: one shard per master.
+        int16_t index = -1;
+        for (size_t s = 0; s < m.shards.size(); ++s) {
+            if (m.shards[s].master.display() == master.display()) index = static_cast<int16_t>(s);
+        }
+        if (index < 0) {
+            Shard shard{master, {}};
+            for (size_t r = 3; r < range.size(); ++r) shard.replicas.push_back(node_at(range[r]));
+            m.shards.push_back(std::move(shard));
+            index = static_cast<int16_t>(m.shards.size() - 1);
+        }
+        for (long long slot = from; slot <= to; ++slot) m.owner[static_cast<size_t>(slot)] = index;
+    }
+    return m;
+}
+
+const Shard* SlotMap::shard_for_slot(int slot) const {
+    int16_t i = owner[static_cast<size_t>(slot)];
+    return i < 0 ? nullptr : &shards[static_cast<size_t>(i)];
+}
+
+std::vector<ServerAddress> SlotMap::masters() const {
+    std::vector<ServerAddress> out;
+    for (const auto& s : shards) out.push_back(s.master);
+    return out;
+}
+
+bool is_read_only_command(const Args& argv) {
+    static const std::set<std::string> kReads = {
+        "GET",         "MGET",      "EXISTS",   "TTL",       "PTTL",        "TYPE",    "STRLEN",
+        "GETRANGE",    "HGET",      "HMGET",    "HGETALL",   "HLEN",        "HEXISTS", "HKEYS",
+        "HVALS",       "HSCAN",     "SMEMBERS", "SISMEMBER", "SCARD",       "SSCAN",   "ZRANGE",
+        "ZCARD",       "ZSCORE",    "ZSCAN",    "ZRANK",     "LRANGE",      "LLEN",    "LINDEX",
+        "XRANGE",      "XREVRANGE", "XLEN",     "XINFO",     "XREAD",       "SCAN",    "DBSIZE",
+        "INFO",        "TIME",      "PING",     "ROLE",      "MEMORY",      "OBJECT",  "EXPIRETIME",
+        "PEXPIRETIME", "DUMP",      "SLOWLOG",  "RANDOMKEY", "SRANDMEMBER", "PUBSUB"};
+    if (argv.empty()) return false;
+    std::string name = argv.front();
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+    if (name == "MEMORY" || name == "OBJECT" || name == "XINFO" || name == "SLOWLOG") {
+        // Their GET/USAGE/… forms read; SLOWLOG RESET and friends do not.
+        if (argv.size() < 2) return false;
+        std::string sub = argv[1];
+        std::transform(sub.begin(), sub.end(), sub.begin(),
+                       [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+        return sub != "RESET" && sub != "PURGE" && sub != "DOCTOR";
+    }
+    return kReads.count(name) > 0;
+}
+
+void require_same_slot(std::string_view script_name, const Args& keys) {
+    for (size_t i = 1; i < keys.size(); ++i) {
+        if (hash_slot(keys[i]) != hash_slot(keys[0])) {
+            throw std::logic_error(fmt::format(
+                "redis-ops bug: script '{}' was given keys in different hash slots ('{}' in slot "
+                "{}, '{}' in slot {}); it would fail with CROSSSLOT on Redis Cluster, so it was "
+                "not sent",
+                script_name, keys[0], hash_slot(keys[0]), keys[i], hash_slot(keys[i])));
+        }
+    }
+}
+
+}  // namespace redisops
