@@ -48,8 +48,10 @@ void nap(const StopFlag& stop, std::chrono::milliseconds d) {
 
 bool is_transient(const ReplyError& e) {
     auto c = e.code();
+    // UNBLOCKED: a blocking read cut short because the master became a replica (failover);
+    // READONLY: an XACK or XREADGROUP sent to the demoted node. Both: reconnect and go on.
     return c == "LOADING" || c == "BUSY" || c == "MASTERDOWN" || c == "TRYAGAIN" ||
-           c == "CLUSTERDOWN";
+           c == "CLUSTERDOWN" || c == "UNBLOCKED" || c == "READONLY";
 }
 
 }  // namespace redisops
