@@ -154,7 +154,7 @@ TestCluster::TestCluster(int masters, int replicas_per_master) {
 }
 
 void TestCluster::wait_until_consistent() {
-    wait_for("cluster_state:ok on every node", 30s, [&] {
+    wait_for("cluster_state:ok on every node", 60s, [&] {
         std::string first;
         for (auto& n : nodes_) {
             if (!n->running()) continue;  // a test killed it
@@ -217,7 +217,7 @@ size_t TestCluster::owner_of(int slot) {
 size_t TestCluster::wait_for_new_owner(int slot, size_t old) {
     size_t asked = old == 0 ? 1 : 0;
     size_t owner = old;
-    wait_for("a replica to take over the dead master's slots", 40s, [&] {
+    wait_for("a replica to take over the dead master's slots", 60s, [&] {
         Reply slots = nodes_[asked]->connect().command({"CLUSTER", "SLOTS"});
         for (size_t i = 0; i < slots.size(); ++i) {
             if (slots[i][0].integer() <= slot && slot <= slots[i][1].integer()) {
