@@ -12,29 +12,13 @@ std::optional<Millis> ttl_from_pttl(long long pttl) {
     return Millis(pttl);
 }
 
-/// A short hashtag whose slot is `slot`: the first "s<n>" that hashes there (about 16384
-/// CRC16s of a few bytes; deterministic, so every host picks the same one).
-std::string tag_in_slot(int slot) {
-    for (unsigned n = 0;; ++n) {
-        std::string tag = "s" + std::to_string(n);
-        if (hash_slot(tag) == slot) return tag;
-    }
-}
-
 }  // namespace
-
-std::string companion_key(std::string_view key, std::string_view suffix) {
-    std::string simple = same_slot_key(key, suffix);
-    int slot = hash_slot(key);
-    if (hash_slot(simple) == slot) return simple;
-    return "{" + tag_in_slot(slot) + "}" + std::string(key) + std::string(suffix);
-}
 
 CacheKeys::CacheKeys(std::string key)
     : value(std::move(key)),
-      delta(companion_key(value, ":delta")),
-      lock(companion_key(value, ":lock")),
-      channel(companion_key(value, ":ready")) {}
+      delta(same_slot_key(value, ":delta")),
+      lock(same_slot_key(value, ":lock")),
+      channel(same_slot_key(value, ":ready")) {}
 
 std::string tag_set_key(std::string_view prefix, std::string_view tag) {
     return std::string(prefix) + std::string(tag);

@@ -23,12 +23,6 @@ struct CacheKeys {
     std::string channel;  // Pub/Sub channel on which the computing caller tells the waiters
 };
 
-/// A companion of `key` in its hash slot, unique to it: same_slot_key(key, suffix) when that
-/// shares the slot, else `{<tag>}<key><suffix>` with a tag picked to hash to key's slot
-/// (same_slot_key cannot keep a key like "a}b" or "x{}y" in its slot: braces in the key
-/// change which part is hashed once it is wrapped in {…}).
-std::string companion_key(std::string_view key, std::string_view suffix);
-
 /// `tag:<T>` (with the configured prefix).
 std::string tag_set_key(std::string_view prefix, std::string_view tag);
 

@@ -1,6 +1,7 @@
 #include "cache/tag_invalidation.hpp"
 
 #include "cache/entry.hpp"
+#include "redis/slot.hpp"
 #include "cache/key_batch.hpp"
 #include "util/random.hpp"
 
@@ -27,11 +28,11 @@ void drain_set(Client& client, const std::string& set_key, std::string_view comm
 }  // namespace
 
 std::string tombstone_registry_key(std::string_view tag_key) {
-    return companion_key(tag_key, ":tombstones");
+    return same_slot_key(tag_key, ":tombstones");
 }
 
 std::string new_tombstone_key(std::string_view tag_key) {
-    return companion_key(tag_key, ":tombstone:" + random_hex(8));
+    return same_slot_key(tag_key, ":tombstone:" + random_hex(8));
 }
 
 TagInvalidation invalidate_tag(Client& client, const std::string& tag_key,

@@ -22,9 +22,19 @@ constexpr auto kTable = make_table();
 uint16_t crc16(std::string_view s) {
     uint16_t crc = 0;
     for (char c : s) {
-        crc = static_cast<uint16_t>((crc << 8) ^ kTable[((crc >> 8) ^ static_cast<uint8_t>(c)) & 0xff]);
+        crc = static_cast<uint16_t>((crc << 8) ^
+                                    kTable[((crc >> 8) ^ static_cast<uint8_t>(c)) & 0xff]);
     }
     return crc;
+}
+
+/// A short hashtag whose slot is `slot`: the first "s<n>" that hashes there (about 16384
+/// CRC16s of a few bytes; deterministic, so every host picks the same one).
+std::string tag_in_slot(int slot) {
+    for (unsigned n = 0;; ++n) {
+        std::string tag = "s" + std::to_string(n);
+        if (hash_slot(tag) == slot) return tag;
+    }
 }
 
 }  // namespace
@@ -40,8 +50,14 @@ std::string_view hash_tag(std::string_view key) {
 int hash_slot(std::string_view key) { return crc16(hash_tag(key)) % kSlotCount; }
 
 std::string same_slot_key(std::string_view key, std::string_view suffix) {
+    // A real hashtag is kept by appending after it.
     if (hash_tag(key) != key) return std::string(key) + std::string(suffix);
-    return "{" + std::string(key) + "}" + std::string(suffix);
+    // "{key}" hashes exactly `key` unless the key holds a '}' that would close the tag early
+    // ("a}b", "x{}y"); those get a computed tag that lands in the same slot.
+    if (key.find('}') == std::string_view::npos) {
+        return "{" + std::string(key) + "}" + std::string(suffix);
+    }
+    return "{" + tag_in_slot(hash_slot(key)) + "}" + std::string(key) + std::string(suffix);
 }
 
 }  // namespace redisops

@@ -19,3 +19,11 @@ TEST_CASE("companion keys stay in their key's slot") {
     CHECK(same_slot_key("user:{42}:x", ":meta") == "user:{42}:x:meta");
     CHECK(hash_slot(same_slot_key("user:{42}:x", ":meta")) == hash_slot("user:{42}:x"));
 }
+
+TEST_CASE("keys with stray braces still get companions in their own slot") {
+    for (const char* key : {"a}b", "x{}y", "}", "{}", "a{b", "{}}{", "user:{42"}) {
+        CAPTURE(key);
+        CHECK(hash_slot(same_slot_key(key, ":meta")) == hash_slot(key));
+        CHECK(same_slot_key(key, ":meta") != same_slot_key(key, ":lock"));
+    }
+}
