@@ -128,11 +128,7 @@ std::vector<std::string> read_lines(ChildProcess& child, std::string& buffer, si
 
 }  // namespace
 
-// may_fail until src/stream/stop.cpp is_transient() treats UNBLOCKED as transient: Redis 7
-// answers a client blocked in XREAD with "-UNBLOCKED … (master -> replica?)" when a failover
-// demotes its server, and the tail exits 4 instead of reconnecting (reported to the lead).
-TEST_CASE("stream tail -f follows the stream to the new master after a failover" *
-          doctest::may_fail()) {
+TEST_CASE("stream tail -f follows the stream to the new master after a failover") {
     TestSentinel deploy;
     Client client(deploy.options());
     client.command_for_key("s:events", {"XADD", "s:events", "1-1", "n", "1"});
