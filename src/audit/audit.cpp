@@ -65,6 +65,7 @@ void run_node(NodeJob& job, const Client& client, const AuditOptions& opts) {
         job.progress.expected = job.report.estimate.keys;
         WalkOptions w = opts.walk;
         w.expected_keys = job.report.estimate.keys;
+        w.asking = client.options().cluster;
         walk_keyspace(conn, w, job.progress, job.walk);
         if (job.walk.no_touch == false) {
             job.notes.push_back(fmt::format(

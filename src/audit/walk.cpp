@@ -15,6 +15,8 @@ namespace redisops {
 
 namespace {
 
+const Args kAsking{"ASKING"};
+
 using Clock = std::chrono::steady_clock;
 
 /// The O(1) length command for a type; nullptr for types without one (modules).
@@ -138,14 +140,29 @@ class Walk {
     // TYPE, PTTL and MEMORY USAGE look keys up without touching their LRU/LFU. MEMORY USAGE
     // keeps its default SAMPLES 5: nested aggregates are estimated from 5 elements, O(1) per
     // key, where SAMPLES 0 would walk every element of a huge hash.
+    /// A per-key command, behind ASKING on a cluster (see WalkOptions::asking).
+    void append_keyed(const Args& argv) {
+        if (opts_.asking) conn_.append(kAsking);
+        conn_.append(argv);
+    }
+
+    /// The reply to a per-key command, after dropping the +OK of its ASKING.
+    Reply read_keyed() {
+        if (opts_.asking) {
+            Reply ok = conn_.read_reply();
+            if (ok.is_error()) throw ReplyError("ASKING: " + std::string(ok.error()));
+        }
+        return conn_.read_reply();
+    }
+
     void send_facts(const std::shared_ptr<Batch>& batch) {
         // Three argv vectors reused for every key: a million keys, three million commands.
         Args type{"TYPE", ""}, pttl{"PTTL", ""}, memory{"MEMORY", "USAGE", ""};
         for (const auto& key : batch->keys) {
             type[1] = pttl[1] = memory[2] = key;
-            if (opts_.type.empty()) conn_.append(type);
-            conn_.append(pttl);
-            conn_.append(memory);
+            if (opts_.type.empty()) append_keyed(type);
+            append_keyed(pttl);
+            append_keyed(memory);
         }
         queue_.push_back({Expect::Facts, batch, Clock::now()});
     }
@@ -160,15 +177,15 @@ class Walk {
         for (size_t i = 0; i < n; ++i) {
             const std::string& key = b.keys[i];
             if (opts_.type.empty()) {
-                Reply t = conn_.read_reply();
+                Reply t = read_keyed();
                 if (t.is_error()) reply_failed("TYPE", key, t);
                 b.types[i] = t.str();
             } else {
                 b.types[i] = opts_.type;
             }
-            Reply ttl = conn_.read_reply();
+            Reply ttl = read_keyed();
             if (ttl.is_error()) reply_failed("PTTL", key, ttl);
-            Reply mem = conn_.read_reply();
+            Reply mem = read_keyed();
             if (mem.is_error()) reply_failed("MEMORY USAGE", key, mem);
             b.pttl[i] = ttl.integer();
             // Deleted or expired between SCAN and now: not part of the keyspace any more.
@@ -179,7 +196,7 @@ class Walk {
         for (size_t i = 0; i < n; ++i) {
             if (b.gone[i]) continue;
             if (const char* cmd = length_command(b.types[i])) {
-                conn_.append({cmd, b.keys[i]});
+                append_keyed({cmd, b.keys[i]});
                 b.length_asked.push_back(i);
             }
         }
@@ -190,7 +207,7 @@ class Walk {
 
     void on_lengths(Batch& b) {
         for (size_t i : b.length_asked) {
-            Reply r = conn_.read_reply();
+            Reply r = read_keyed();
             if (r.is_error()) {
                 // WRONGTYPE: the key was replaced by another type since TYPE; no count for it.
                 if (r.error().starts_with("WRONGTYPE")) continue;

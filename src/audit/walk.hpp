@@ -23,6 +23,10 @@ struct WalkOptions {
     bool element_counts = false;      // STRLEN/HLEN/LLEN/SCARD/ZCARD/XLEN per key
     double rate = 0;                  // keys per second; 0: as fast as the server answers
     size_t expected_keys = 0;         // pre-sizes the fingerprint set
+    // Cluster: ASKING before each per-key command. SCAN on a node importing a slot lists the
+    // keys already moved there, and without ASKING they answer MOVED (the slot is still the
+    // other node's), so they would be counted by neither node.
+    bool asking = false;
 };
 
 /// Counters another thread may read while the walk runs (progress lines).
