@@ -13,15 +13,6 @@ using namespace redisops::test;
 
 namespace {
 
-CliOptions with(std::string stdin_data, std::map<std::string, std::string> env = {},
-                int timeout_s = 60) {
-    CliOptions o;
-    o.stdin_data = std::move(stdin_data);
-    o.env = std::move(env);
-    o.timeout = std::chrono::seconds(timeout_s);
-    return o;
-}
-
 bool mentions(const CliResult& r, const std::string& text) {
     return r.err.find(text) != std::string::npos || r.out.find(text) != std::string::npos;
 }
@@ -68,7 +59,7 @@ TEST_CASE("AUTH failures and missing ACL permissions exit 4 naming what is missi
     // --user comes from the flag; the password from the environment, quietly.
     CliResult noscript = run_cli(
         server, {"--user", "noscript", "ratelimit", "hit", "k", "--limit", "5", "--window", "1m"},
-        with("", {{"REDISCLI_AUTH", "pw-noscript"}}));
+        cli_options("", {{"REDISCLI_AUTH", "pw-noscript"}}));
     CAPTURE(noscript.err);
     CHECK(noscript.exit_code == 4);
     CHECK(noscript.err.find("NOPERM") != std::string::npos);
@@ -76,7 +67,7 @@ TEST_CASE("AUTH failures and missing ACL permissions exit 4 naming what is missi
     CHECK(noscript.err.find("Warning") == std::string::npos);  // no -a, no warning
 
     CliResult audit = run_cli(server, {"--user", "nokeys", "scan-audit", "--json"},
-                              with("", {{"REDISCLI_AUTH", "pw-nokeys"}}));
+                              cli_options("", {{"REDISCLI_AUTH", "pw-nokeys"}}));
     CAPTURE(audit.out);
     // The audit itself does not need KEYS; its KEYS-permission check says KEYS is denied.
     CHECK(audit.exit_code == 0);
@@ -114,7 +105,7 @@ TEST_CASE("a password from the URL, -a or REDISCLI_AUTH never appears in any out
         {{"cache", "get", "k"}, {{"REDIS_URL", "redis://:" + secret + "@127.0.0.1:1"}}},
     };
     for (const auto& [args, env] : runs) {
-        CliResult r = run_cli(args, with("", env, 30));
+        CliResult r = run_cli(args, cli_options("", env, 30));
         CAPTURE(r.err);
         CHECK_FALSE(mentions(r, secret));
         CHECK(r.exit_code != 70);
@@ -122,7 +113,7 @@ TEST_CASE("a password from the URL, -a or REDISCLI_AUTH never appears in any out
     CliResult warned = run_cli({"-p", p, "-a", secret, "cache", "get", "missing"});
     CHECK(warned.err.find("Warning: Using a password with '-a'") != std::string::npos);
     CliResult quiet =
-        run_cli({"-p", p, "cache", "get", "missing"}, with("", {{"REDISCLI_AUTH", secret}}));
+        run_cli({"-p", p, "cache", "get", "missing"}, cli_options("", {{"REDISCLI_AUTH", secret}}));
     CHECK(quiet.exit_code == 1);
     CHECK(quiet.err.find("Warning") == std::string::npos);
 }

@@ -166,6 +166,15 @@ std::string cli_path() { return REDIS_OPS_BIN; }
 
 std::string unique_prefix(const std::string& base) { return base + ":" + random_hex(4) + ":"; }
 
+CliOptions cli_options(std::string stdin_data, std::map<std::string, std::string> env,
+                       int timeout_s) {
+    CliOptions o;
+    o.stdin_data = std::move(stdin_data);
+    o.env = std::move(env);
+    o.timeout = std::chrono::seconds(timeout_s);
+    return o;
+}
+
 CliResult run_cli(const std::vector<std::string>& args, const CliOptions& opts) {
     std::vector<std::string> full = {cli_path()};
     full.insert(full.end(), args.begin(), args.end());

@@ -76,6 +76,10 @@ struct CliOptions {
     std::chrono::seconds timeout{120};      // the child is killed after this (a hung test)
 };
 
+/// CliOptions in one expression: stdin bytes, extra environment, timeout in seconds.
+CliOptions cli_options(std::string stdin_data, std::map<std::string, std::string> env = {},
+                       int timeout_s = 120);
+
 /// Runs any program (argv[0] looked up in PATH) and collects its output.
 CliResult run_command(const std::vector<std::string>& argv, const CliOptions& opts = {});
 /// Runs the redis-ops binary with args and collects its output.

@@ -12,15 +12,6 @@ using namespace redisops::test;
 
 namespace {
 
-CliOptions with(std::string stdin_data, std::map<std::string, std::string> env = {},
-                int timeout_s = 60) {
-    CliOptions o;
-    o.stdin_data = std::move(stdin_data);
-    o.env = std::move(env);
-    o.timeout = std::chrono::seconds(timeout_s);
-    return o;
-}
-
 struct Case {
     std::vector<std::string> args;
     int code;
@@ -120,7 +111,7 @@ TEST_CASE("at least forty malformed invocations exit 2 with a message naming the
     for (const auto& c : cases) {
         std::string shown = c.args.empty() ? "" : c.args.back().substr(0, 40);
         CAPTURE(shown);
-        CliResult r = run_cli(c.args, with("", {}, 30));
+        CliResult r = run_cli(c.args, cli_options("", {}, 30));
         CAPTURE(r.err.substr(0, 300));
         CHECK(r.exit_code == c.code);
         CHECK(r.err.find(c.must_mention) != std::string::npos);
@@ -135,7 +126,7 @@ TEST_CASE("keys with newlines and NUL bytes survive a round trip through stdin")
     RedisServer server;
     std::string value("line one\nline two\0after-nul\r\n\xff", 29);
     CliResult set =
-        run_cli(server, {"cache", "set", "bin:key", "-", "--ttl", "1h"}, with(value));
+        run_cli(server, {"cache", "set", "bin:key", "-", "--ttl", "1h"}, cli_options(value));
     REQUIRE(set.exit_code == 0);
     check_clean(set);
     CHECK(*server.connect().command({"GET", "bin:key"}).opt_str() == value);
@@ -144,7 +135,7 @@ TEST_CASE("keys with newlines and NUL bytes survive a round trip through stdin")
     CHECK(get.out == value);
 
     std::string big(1 << 20, '\n');
-    CliResult one_mb = run_cli(server, {"cache", "set", "big:key", "-", "--ttl", "1h"}, with(big));
+    CliResult one_mb = run_cli(server, {"cache", "set", "big:key", "-", "--ttl", "1h"}, cli_options(big));
     CHECK(one_mb.exit_code == 0);
     CHECK(server.connect().command({"STRLEN", "big:key"}).integer() == 1 << 20);
 }
@@ -160,7 +151,7 @@ TEST_CASE("an unreachable server exits 3 naming the address and never the passwo
              {"scan-audit"}}) {
         args.insert(args.begin(),
                     {"--url", "redis://admin:hunter2-secret@127.0.0.1:" + std::to_string(port)});
-        CliResult r = run_cli(args, with("", {}, 30));
+        CliResult r = run_cli(args, cli_options("", {}, 30));
         CAPTURE(r.err);
         CHECK(r.exit_code == 3);
         CHECK(r.err.find(std::to_string(port)) != std::string::npos);
