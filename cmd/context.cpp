@@ -133,14 +133,12 @@ const OutputStyle& Context::style() {
     return *style_;
 }
 
-void Context::out(std::string_view text) const {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    std::fflush(stdout);
+void Context::out(std::string_view text) {
+    stdout_.write(text);
+    stdout_.flush();
 }
 
-void Context::err(std::string_view text) const {
-    std::fwrite(text.data(), 1, text.size(), stderr);
-}
+void Context::err(std::string_view text) const { std::fwrite(text.data(), 1, text.size(), stderr); }
 
 void Context::warn(std::string_view text) const {
     err(std::string("redis-ops: warning: ") + std::string(text) + "\n");
@@ -149,17 +147,21 @@ void Context::warn(std::string_view text) const {
 CLI::Option* add_duration(CLI::App* app, const std::string& names,
                           std::chrono::milliseconds& target, const std::string& description) {
     std::string flag = names.substr(names.rfind(',') + 1);
-    return app->add_option_function<std::string>(
-        names, [&target, flag](const std::string& v) { target = parse_duration(v, flag); },
-        description)->type_name("DURATION");
+    return app
+        ->add_option_function<std::string>(
+            names, [&target, flag](const std::string& v) { target = parse_duration(v, flag); },
+            description)
+        ->type_name("DURATION");
 }
 
 CLI::Option* add_size(CLI::App* app, const std::string& names, uint64_t& target,
                       const std::string& description) {
     std::string flag = names.substr(names.rfind(',') + 1);
-    return app->add_option_function<std::string>(
-        names, [&target, flag](const std::string& v) { target = parse_size(v, flag); },
-        description)->type_name("SIZE");
+    return app
+        ->add_option_function<std::string>(
+            names, [&target, flag](const std::string& v) { target = parse_size(v, flag); },
+            description)
+        ->type_name("SIZE");
 }
 
 std::string read_stdin() {

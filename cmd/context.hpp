@@ -3,7 +3,6 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-
 #include <chrono>
 #include <cstdio>
 #include <functional>
@@ -12,21 +11,11 @@
 #include <vector>
 
 #include "redis/client.hpp"
+#include "util/exit_codes.hpp"
 #include "util/output.hpp"
+#include "util/output_sink.hpp"
 
 namespace redisops {
-
-/// The exit codes of DESIGN.md; only main.cpp maps exceptions to 2, 3 and 4.
-enum ExitCode : int {
-    kExitOk = 0,
-    kExitNegative = 1,  // busy, limited, not found, audit over thresholds
-    kExitUsage = 2,
-    kExitUnreachable = 3,
-    kExitServerError = 4,
-    kExitLockLost = 5,
-    kExitInternal = 70,  // a bug in redis-ops (EX_SOFTWARE)
-    kExitInterrupted = 130,
-};
 
 struct GlobalOptions {
     std::string url;
@@ -50,7 +39,7 @@ struct GlobalOptions {
 };
 
 class Context {
-public:
+  public:
     explicit Context(CLI::App& root) : root_(root) {}
 
     GlobalOptions global;
@@ -65,16 +54,19 @@ public:
     std::string server_label() const;
     const OutputStyle& style();
 
-    /// Prints to stdout/stderr (stdout is flushed per call for streaming output).
-    void out(std::string_view text) const;
+    /// The command's output (stdout). Writes are checked: OutputError -> 74, BrokenPipe -> 141.
+    OutputSink& sink() { return stdout_; }
+    /// Writes to the output and flushes, so streaming output is seen at once.
+    void out(std::string_view text);
     void err(std::string_view text) const;
     /// "redis-ops: warning: …" on stderr.
     void warn(std::string_view text) const;
 
-private:
+  private:
     CLI::App& root_;
     std::optional<Client> client_;
     std::optional<OutputStyle> style_;
+    FdSink stdout_{1};
 };
 
 void add_global_options(CLI::App& app, GlobalOptions& g);

@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.footer(
         "Exit codes: 0 ok, 1 negative answer, 2 usage, 3 unreachable, 4 server error, "
-        "5 lock lost.\nSee redis-ops(1) and redis-ops SUBCOMMAND --help.");
+        "5 lock lost, 74 output not written.\nSee redis-ops(1) and redis-ops SUBCOMMAND --help.");
 
     Context ctx(app);
     add_global_options(app, ctx.global);
@@ -139,7 +139,13 @@ int main(int argc, char** argv) {
                 stderr);
         }
         if (!ctx.action) return fail(kExitUsage, "missing subcommand; run with --help for usage");
-        return ctx.action();
+        int status = ctx.action();
+        ctx.sink().close();  // the last write and the close are checked too
+        return status;
+    } catch (const BrokenPipe&) {
+        return kExitBrokenPipe;  // the reader went away (… | head): quiet, as SIGPIPE would be
+    } catch (const OutputError& e) {
+        return fail(kExitOutput, e.what());
     } catch (const UsageError& e) {
         return fail(kExitUsage, e.what());
     } catch (const ConnectionError& e) {

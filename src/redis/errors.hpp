@@ -1,21 +1,14 @@
-// The error taxonomy. src/ throws these; only cmd/main.cpp maps them to exit codes:
-// UsageError -> 2, ConnectionError (and subclasses) -> 3, ReplyError -> 4.
+// The Redis errors. src/ throws these; only cmd/main.cpp maps them to exit codes:
+// ConnectionError (and subclasses) -> 3, ReplyError -> 4. UsageError (2) and OutputError (74)
+// live in util/errors.hpp.
 #pragma once
 
-#include <stdexcept>
 #include <string>
 #include <string_view>
 
+#include "util/errors.hpp"
+
 namespace redisops {
-
-struct Error : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-
-/// Bad flags, values or input: exit 2.
-struct UsageError : Error {
-    using Error::Error;
-};
 
 /// Redis could not be reached or the conversation broke: exit 3.
 struct ConnectionError : Error {

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "redis/errors.hpp"
+#include "util/errors.hpp"
 #include "util/text.hpp"
 
 namespace redisops {

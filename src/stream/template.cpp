@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "redis/errors.hpp"
+#include "util/errors.hpp"
 #include "util/text.hpp"
 
 namespace redisops {

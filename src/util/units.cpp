@@ -6,7 +6,7 @@
 #include <cmath>
 #include <limits>
 
-#include "redis/errors.hpp"
+#include "util/errors.hpp"
 #include "util/text.hpp"
 
 namespace redisops {

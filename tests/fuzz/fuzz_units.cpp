@@ -2,7 +2,7 @@
 #include <cstdint>
 #include <string>
 
-#include "redis/errors.hpp"
+#include "util/errors.hpp"
 #include "util/units.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

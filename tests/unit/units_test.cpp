@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "redis/errors.hpp"
+#include "util/errors.hpp"
 #include "util/units.hpp"
 
 using namespace redisops;

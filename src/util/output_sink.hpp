@@ -1,0 +1,43 @@
+// The one write path for a command's output. Every write, the final flush and the close are
+// checked: a failure throws OutputError (exit 74) and a reader that went away throws BrokenPipe
+// (exit 141, quietly), so a truncated report can never end in success.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace redisops {
+
+class OutputSink {
+  public:
+    virtual ~OutputSink() = default;
+    /// Queues `text`; it may be written at once or on the next flush().
+    virtual void write(std::string_view text) = 0;
+    /// Writes everything queued; returns only when the kernel has it.
+    virtual void flush() = 0;
+    /// Flushes and ends the output; checks the close itself (NFS reports errors there).
+    virtual void close() = 0;
+};
+
+/// A file descriptor, stdout by default: buffered up to 64 KiB, write(2) looping over short
+/// writes and EINTR.
+class FdSink final : public OutputSink {
+  public:
+    explicit FdSink(int fd);
+    FdSink(const FdSink&) = delete;
+    FdSink& operator=(const FdSink&) = delete;
+
+    void write(std::string_view text) override;
+    void flush() override;
+    void close() override;
+
+  private:
+    int fd_;
+    bool closed_ = false;
+    std::string buffer_;
+};
+
+/// write(2) all of `data` to `fd`; throws OutputError or BrokenPipe.
+void write_all(int fd, std::string_view data);
+
+}  // namespace redisops
