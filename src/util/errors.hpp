@@ -21,8 +21,8 @@ struct UsageError : Error {
 /// message, "cannot write output: No space left on device".
 struct OutputError : Error {
     explicit OutputError(int errno_value);
-    OutputError(std::string message, int errno_value)
-        : Error(std::move(message)), errno_(errno_value) {}
+    OutputError(const std::string& message, int errno_value)
+        : Error(message), errno_(errno_value) {}
     int errno_value() const { return errno_; }
 
   private:
