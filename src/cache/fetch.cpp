@@ -151,9 +151,12 @@ FetchResult cache_fetch(Client& client, const FetchRequest& req) {
         return kept;
     }
 
+    FlightLease lease(client, keys, req.lock_ttl);
+    RedisFlightStore flight(client, keys, lease);
+    const SteadyClock clock;
     for (;;) {
-        FlightLease lease(client, keys, req.lock_ttl);
-        if (lease.try_acquire()) {
+        FlightNews news = join_flight(flight, clock, deadline, kWaiterPoll);
+        if (news.outcome == FlightOutcome::Lead) {
             // Another caller may have stored the value between our miss and our lock.
             if (auto hit = read_cached(client, keys)) {
                 lease.release("");
@@ -161,12 +164,12 @@ FetchResult cache_fetch(Client& client, const FetchRequest& req) {
             }
             return compute(client, req, keys, lease);
         }
-        FlightNews news = wait_for_flight(client, keys, deadline, kWaiterPoll);
         if (news.outcome == FlightOutcome::Ready) {
             if (auto value = read_cached(client, keys)) {
                 return served(std::move(*value), FetchSource::Waited);
             }
-            // Stored and already gone (a tiny TTL, a DEL): start over.
+            // Stored and already gone (a tiny TTL, a DEL): start over, unless time is up.
+            if (clock.now() < deadline) continue;
         } else if (news.outcome == FlightOutcome::Failed) {
             FetchResult r;
             r.source = FetchSource::Waited;
@@ -175,15 +178,12 @@ FetchResult cache_fetch(Client& client, const FetchRequest& req) {
                       " on the caller computing " + req.key + "; nothing was cached";
             return r;
         }
-        if (news.outcome == FlightOutcome::TimedOut || Clock::now() >= deadline) {
-            FetchResult r;
-            r.source = FetchSource::Waited;
-            r.status = 1;
-            r.error = "gave up after " + format_duration(req.wait) +
-                      " (--wait) waiting for another caller to compute " + req.key;
-            return r;
-        }
-        // Freed: the computing caller is gone without a result; try to take over.
+        FetchResult r;
+        r.source = FetchSource::Waited;
+        r.status = kExitNegative;
+        r.error = "gave up after " + format_duration(req.wait) +
+                  " (--wait) waiting for another caller to compute " + req.key;
+        return r;
     }
 }
 
