@@ -1,18 +1,14 @@
 #include "cache/fetch.hpp"
 
-#include <poll.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <thread>
 
 #include "cache/entry.hpp"
-#include "cache/signal_relay.hpp"
 #include "cache/single_flight.hpp"
 #include "cache/xfetch.hpp"
 #include "redis/errors.hpp"
-#include "util/process.hpp"
+#include "util/child.hpp"
+#include "util/clock.hpp"
+#include "util/exit_codes.hpp"
 #include "util/units.hpp"
 
 namespace redisops {
@@ -34,50 +30,29 @@ struct CommandRun {
 /// live), renewing the lease until the command has exited.
 CommandRun run_holding(FlightLease& lease, const std::vector<std::string>& argv,
                        Millis renew_every) {
-    auto start = Clock::now();
-    SignalRelay signals;  // before the spawn: a signal right after it is not missed
-    ChildProcess child = ChildProcess::spawn({argv, {}, true, true});
+    const SteadyClock clock;
+    const auto start = clock.now();
+    // The command gets a process group of its own, so a signal passed on reaches everything
+    // it started (`sh -c 'a | b'`), and the stdout pipe those hold closes at once.
+    SupervisedChild child({argv, {}, true, true});
     CommandRun run;
     if (child.exec_error()) {
         run.status = *child.status();
         run.exec_error = *child.exec_error();
         return run;
     }
-    auto next_renew = start + renew_every;
-    auto renew_if_due = [&] {
-        if (Clock::now() < next_renew) return;
-        if (!run.lock_lost && !lease.extend()) run.lock_lost = true;
-        next_renew = Clock::now() + renew_every;
-    };
-    char buf[65536];
-    for (;;) {
-        auto until = std::chrono::ceil<Millis>(next_renew - Clock::now());
-        pollfd pfd[2] = {{child.stdout_fd(), POLLIN, 0}, {signals.fd(), POLLIN, 0}};
-        int n = ::poll(pfd, 2, static_cast<int>(std::max<long long>(until.count(), 0)));
-        if (n > 0 && pfd[1].revents) {
-            if (int sig = signals.relay(child)) run.interrupted_by = sig;
-        }
-        if (n > 0 && pfd[0].revents) {
-            ssize_t got = ::read(child.stdout_fd(), buf, sizeof buf);
-            if (got == 0) break;
-            if (got > 0) run.out.append(buf, static_cast<size_t>(got));
-            if (got < 0 && errno != EINTR && errno != EAGAIN) break;
-        } else if (n < 0 && errno != EINTR) {
-            break;
-        }
-        renew_if_due();
-    }
-    child.close_stdout();
     // A command may close its stdout some time before it exits: keep the lease meanwhile.
-    Millis nap{1};
-    while (!child.try_wait()) {
-        std::this_thread::sleep_for(nap);
-        nap = std::min(nap * 2, Millis(100));
-        if (int sig = signals.relay(child)) run.interrupted_by = sig;
-        renew_if_due();
+    auto next_renew = start + renew_every;
+    std::optional<int> status;
+    while (!(status = child.wait_until(next_renew))) {
+        if (clock.now() < next_renew) continue;
+        if (!run.lock_lost && !lease.extend()) run.lock_lost = true;
+        next_renew = clock.now() + renew_every;
     }
-    run.status = *child.status();
-    run.elapsed = std::chrono::duration_cast<Millis>(Clock::now() - start);
+    run.status = *status;
+    run.out = std::move(child.output());
+    run.interrupted_by = child.last_forwarded();
+    run.elapsed = std::chrono::duration_cast<Millis>(clock.now() - start);
     return run;
 }
 
@@ -102,7 +77,7 @@ FetchResult compute(Client& client, const FetchRequest& req, const CacheKeys& ke
         // We were told to stop: free the lock without a failure message, so that waiters
         // take over rather than share an interruption that was ours alone.
         lease.release("");
-        if (r.status == 0) r.status = 128 + run.interrupted_by;
+        if (r.status == 0) r.status = exit_for_signal(run.interrupted_by);
         r.interrupted = true;
         r.error =
             "interrupted by signal " + std::to_string(run.interrupted_by) + "; nothing was cached";
@@ -151,7 +126,8 @@ const char* fetch_source_name(FetchSource s) {
 }
 
 std::string describe_exit_status(int status) {
-    if (status > 128) return "was killed by signal " + std::to_string(status - 128);
+    const int signalled = exit_for_signal(0);
+    if (status > signalled) return "was killed by signal " + std::to_string(status - signalled);
     return "exited with status " + std::to_string(status);
 }
 
@@ -175,9 +151,12 @@ FetchResult cache_fetch(Client& client, const FetchRequest& req) {
         return kept;
     }
 
+    FlightLease lease(client, keys, req.lock_ttl);
+    RedisFlightStore flight(client, keys, lease);
+    const SteadyClock clock;
     for (;;) {
-        FlightLease lease(client, keys, req.lock_ttl);
-        if (lease.try_acquire()) {
+        FlightNews news = join_flight(flight, clock, deadline, kWaiterPoll);
+        if (news.outcome == FlightOutcome::Lead) {
             // Another caller may have stored the value between our miss and our lock.
             if (auto hit = read_cached(client, keys)) {
                 lease.release("");
@@ -185,12 +164,12 @@ FetchResult cache_fetch(Client& client, const FetchRequest& req) {
             }
             return compute(client, req, keys, lease);
         }
-        FlightNews news = wait_for_flight(client, keys, deadline, kWaiterPoll);
         if (news.outcome == FlightOutcome::Ready) {
             if (auto value = read_cached(client, keys)) {
                 return served(std::move(*value), FetchSource::Waited);
             }
-            // Stored and already gone (a tiny TTL, a DEL): start over.
+            // Stored and already gone (a tiny TTL, a DEL): start over, unless time is up.
+            if (clock.now() < deadline) continue;
         } else if (news.outcome == FlightOutcome::Failed) {
             FetchResult r;
             r.source = FetchSource::Waited;
@@ -199,15 +178,12 @@ FetchResult cache_fetch(Client& client, const FetchRequest& req) {
                       " on the caller computing " + req.key + "; nothing was cached";
             return r;
         }
-        if (news.outcome == FlightOutcome::TimedOut || Clock::now() >= deadline) {
-            FetchResult r;
-            r.source = FetchSource::Waited;
-            r.status = 1;
-            r.error = "gave up after " + format_duration(req.wait) +
-                      " (--wait) waiting for another caller to compute " + req.key;
-            return r;
-        }
-        // Freed: the computing caller is gone without a result; try to take over.
+        FetchResult r;
+        r.source = FetchSource::Waited;
+        r.status = kExitNegative;
+        r.error = "gave up after " + format_duration(req.wait) +
+                  " (--wait) waiting for another caller to compute " + req.key;
+        return r;
     }
 }
 

@@ -11,23 +11,6 @@
 #include "util/random.hpp"
 
 namespace redisops {
-namespace {
-
-/// The payload of the next Pub/Sub message, or nullopt if none arrived within `timeout`.
-/// Waits with poll() ourselves: a read_reply timeout would mark the connection broken.
-std::optional<std::string> next_message(Connection& sub, Millis timeout) {
-    if (!sub.reply_ready()) {
-        pollfd pfd{sub.fd(), POLLIN, 0};
-        int n = ::poll(&pfd, 1, static_cast<int>(timeout.count()));
-        if (n < 0 && errno != EINTR) throw ConnectionError("poll failed while waiting for Redis");
-        if (n <= 0) return std::nullopt;
-    }
-    Reply r = sub.read_reply();
-    if (r.is_array() && r.size() == 3 && r[0].str() == "message") return std::string(r[2].str());
-    return std::nullopt;
-}
-
-}  // namespace
 
 FlightLease::FlightLease(Client& client, const CacheKeys& keys, Millis ttl)
     : client_(client), keys_(keys), ttl_(ttl), token_(random_hex(16)) {}
@@ -60,22 +43,51 @@ void FlightLease::release(std::string_view message) {
     client_.eval(release_script, {keys_.lock}, {token_, keys_.channel, std::string(message)});
 }
 
-FlightNews wait_for_flight(Client& client, const CacheKeys& keys, Clock::time_point deadline,
+bool RedisFlightStore::try_lock() {
+    if (!lease_.try_acquire()) return false;
+    sub_.reset();
+    return true;
+}
+
+void RedisFlightStore::subscribe() {
+    if (sub_) return;
+    sub_.emplace(client_.open_connection(client_.connection_for_key(keys_.value).address()));
+    sub_->command({"SUBSCRIBE", keys_.channel});
+}
+
+FlightState RedisFlightStore::look() {
+    Pipeline p(client_.connection_for_key(keys_.value));
+    p.add({"EXISTS", keys_.value});
+    p.add({"EXISTS", keys_.lock});
+    auto state = p.exec();
+    return {state[0].check().integer() == 1, state[1].check().integer() == 1};
+}
+
+std::optional<std::string> RedisFlightStore::next_message(Millis timeout) {
+    subscribe();
+    // Waits with poll() ourselves: a read_reply timeout would mark the connection broken.
+    if (!sub_->reply_ready()) {
+        pollfd pfd{sub_->fd(), POLLIN, 0};
+        int n = ::poll(&pfd, 1, static_cast<int>(timeout.count()));
+        if (n < 0 && errno != EINTR) throw ConnectionError("poll failed while waiting for Redis");
+        if (n <= 0) return std::nullopt;
+    }
+    Reply r = sub_->read_reply();
+    if (r.is_array() && r.size() == 3 && r[0].str() == "message") return std::string(r[2].str());
+    return std::nullopt;
+}
+
+FlightNews wait_for_flight(FlightStore& flight, const MonotonicClock& clock, SteadyTime deadline,
                            Millis poll_every) {
-    // A subscribed connection can do nothing else, so it is a second one, to the same node.
-    Connection sub = client.open_connection(client.connection_for_key(keys.value).address());
-    sub.command({"SUBSCRIBE", keys.channel});
+    flight.subscribe();
     for (;;) {
-        Pipeline p(client.connection_for_key(keys.value));
-        p.add({"EXISTS", keys.value});
-        p.add({"EXISTS", keys.lock});
-        auto state = p.exec();
-        if (state[0].check().integer() == 1) return {FlightOutcome::Ready};
-        if (state[1].check().integer() == 0) return {FlightOutcome::Freed};
-        auto now = Clock::now();
+        FlightState state = flight.look();
+        if (state.value_stored) return {FlightOutcome::Ready};
+        if (!state.lock_held) return {FlightOutcome::Freed};
+        auto now = clock.now();
         if (now >= deadline) return {FlightOutcome::TimedOut};
         auto left = std::chrono::ceil<Millis>(deadline - now);
-        auto message = next_message(sub, std::min(left, poll_every));
+        auto message = flight.next_message(std::min(left, poll_every));
         if (!message) continue;
         if (*message == "ok") return {FlightOutcome::Ready};
         if (message->starts_with("fail ")) {
@@ -85,6 +97,20 @@ FlightNews wait_for_flight(Client& client, const CacheKeys& keys, Clock::time_po
             } catch (const std::exception&) {
             }
             return {FlightOutcome::Failed, status};
+        }
+    }
+}
+
+FlightNews join_flight(FlightStore& flight, const MonotonicClock& clock, SteadyTime deadline,
+                       Millis poll_every) {
+    for (;;) {
+        if (flight.try_lock()) return {FlightOutcome::Lead};
+        FlightNews news = wait_for_flight(flight, clock, deadline, poll_every);
+        if (news.outcome != FlightOutcome::Freed) return news;
+        // Freed at the deadline: one last try above, then give up.
+        if (clock.now() >= deadline) {
+            if (flight.try_lock()) return {FlightOutcome::Lead};
+            return {FlightOutcome::TimedOut};
         }
     }
 }

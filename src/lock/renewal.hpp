@@ -1,10 +1,18 @@
 // The timing of a held lease in `lock run`: when to renew, how long one renewal may take, and
-// when the command must be stopped so that it never runs past the TTL Redis enforces.
+// when the command must be stopped so that it never runs past the TTL Redis enforces; and the
+// loop that keeps the lease while the command runs. The loop reaches Redis, time and the
+// command only through interfaces (LockStore, MonotonicClock, RunningCommand), so unit tests
+// drive it with fakes.
 #pragma once
 
 #include <algorithm>
 #include <chrono>
 #include <optional>
+#include <string>
+
+#include "lock/run.hpp"
+#include "util/child.hpp"
+#include "util/clock.hpp"
 
 namespace redisops {
 
@@ -33,5 +41,40 @@ struct RenewalTiming {
 std::chrono::milliseconds default_grace(std::chrono::milliseconds ttl);
 /// Throws UsageError unless the grace leaves room to renew: it must be shorter than TTL/2.
 void check_grace(std::chrono::milliseconds ttl, std::chrono::milliseconds grace);
+
+/// Keeps one lease while a command runs: renews it every interval() through the store, and
+/// stops the command (RunningCommand::stop) before the lease can end: when a renewal finds it
+/// lost, when it cannot be renewed before safe_for() minus the grace, or at --max-hold.
+class LeaseKeeper {
+  public:
+    /// `acquired_at`: when the acquiring command was sent; the lease counts from there.
+    LeaseKeeper(LockStore& store, const MonotonicClock& clock, const LockRunPlan& plan,
+                const RunNotice& notice, SteadyTime acquired_at);
+
+    /// Runs until the command has exited, then releases the lock. Exited with the command's
+    /// status, or Lost (status kExitLockLost) when the command had to be stopped.
+    LockRunOutcome supervise(RunningCommand& command);
+    /// Compare-and-delete within one renewal budget; a failure is only a notice (the lock
+    /// expires on its own).
+    void release_quietly();
+
+  private:
+    std::optional<SteadyTime> next_wakeup() const;
+    void renew(RunningCommand& command);
+    void stop(RunningCommand& command, std::string reason, SteadyTime kill_at);
+
+    LockStore& store_;
+    const MonotonicClock& clock_;
+    const LockRunPlan& plan_;
+    const RunNotice& notice_;
+    RenewalTiming timing_;
+    SteadyTime lease_end_;  // our conservative view of when Redis drops the key
+    SteadyTime next_renew_;
+    std::optional<SteadyTime> hold_end_;
+    bool failing_ = false;
+    std::string last_error_ = "no answer";
+    bool stopping_ = false;
+    std::string lost_reason_;
+};
 
 }  // namespace redisops

@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <stdexcept>
 
 #include "redis/errors.hpp"
 #include "redis/tls.hpp"
@@ -15,15 +16,20 @@ Connection Connection::open(const ConnectionOptions& opts) { return open(opts, o
 
 Connection Connection::open(const ConnectionOptions& opts, const ServerAddress& addr) {
     Deadline deadline = Clock::now() + opts.connect_timeout;
+    auto socket = connect_socket(addr, deadline);
+    if (opts.tls.enabled && !addr.is_unix()) {
+        return over(start_tls(std::move(socket), addr, opts.tls, deadline), opts, addr);
+    }
+    return over(std::move(socket), opts, addr);
+}
+
+Connection Connection::over(std::unique_ptr<Transport> transport, const ConnectionOptions& opts,
+                            const ServerAddress& addr) {
+    if (!transport) throw std::invalid_argument("Connection::over: no transport");
     Connection c;
     c.address_ = addr;
     c.display_ = addr.display();
-    auto socket = connect_socket(addr, deadline);
-    if (opts.tls.enabled && !addr.is_unix()) {
-        c.transport_ = start_tls(std::move(socket), addr, opts.tls, deadline);
-    } else {
-        c.transport_ = std::move(socket);
-    }
+    c.transport_ = std::move(transport);
     c.reader_.reset(redisReaderCreate());
     if (!c.reader_) throw std::bad_alloc();
     // Large replies (MEMORY USAGE of many keys, big XRANGE pages) should not be copied twice.
@@ -59,8 +65,8 @@ Connection Connection::open(const ConnectionOptions& opts, const ServerAddress& 
 
 void Connection::ensure_usable() const {
     if (broken_) {
-        throw ClosedError(fmt::format("connection to {} is broken after an earlier error",
-                                      display_));
+        throw ClosedError(
+            fmt::format("connection to {} is broken after an earlier error", display_));
     }
 }
 

@@ -24,12 +24,17 @@ struct ReaderDeleter {
 };
 
 class Connection {
-public:
+  public:
     /// Connects (TCP, Unix socket or TLS), authenticates and selects the db, all within
     /// opts.connect_timeout. Throws ConnectionError (exit 3) or ReplyError (exit 4, e.g. AUTH).
     static Connection open(const ConnectionOptions& opts);
     /// The same, to another address with the same credentials (cluster nodes, sentinels).
     static Connection open(const ConnectionOptions& opts, const ServerAddress& addr);
+    /// Over a transport the caller has connected (the seam for tests and for other
+    /// transports): authenticates and selects the db as open() does. `addr` names the server
+    /// in messages. Throws as open() does; a null transport is std::invalid_argument.
+    static Connection over(std::unique_ptr<Transport> transport, const ConnectionOptions& opts,
+                           const ServerAddress& addr);
 
     Connection(Connection&&) noexcept = default;
     Connection& operator=(Connection&&) noexcept = default;
@@ -57,7 +62,7 @@ public:
     std::optional<Millis> command_timeout() const { return command_timeout_; }
     void set_command_timeout(std::optional<Millis> t) { command_timeout_ = t; }
 
-private:
+  private:
     Connection() = default;
     void ensure_usable() const;
     void write_all(Deadline deadline);

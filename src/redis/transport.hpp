@@ -24,8 +24,10 @@ struct IoResult {
     IoWait wait = IoWait::None;
 };
 
+/// Connection::over() takes any Transport: a test can hand it one of its own, and the TLS
+/// transport (redis/tls.hpp) is one more implementation.
 class Transport {
-public:
+  public:
     virtual ~Transport() = default;
     virtual IoResult read_some(char* buf, size_t len) = 0;
     virtual IoResult write_some(const char* buf, size_t len) = 0;
@@ -36,7 +38,7 @@ public:
 
 /// Owns a connected non-blocking socket.
 class SocketTransport : public Transport {
-public:
+  public:
     explicit SocketTransport(int fd) : fd_(fd) {}
     ~SocketTransport() override;
     SocketTransport(const SocketTransport&) = delete;
@@ -51,7 +53,7 @@ public:
         return fd;
     }
 
-private:
+  private:
     int fd_;
 };
 

@@ -10,11 +10,13 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "util/exit_codes.hpp"
+
 namespace redisops {
 
 int shell_status(int wait_status) {
     if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
-    if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
+    if (WIFSIGNALED(wait_status)) return exit_for_signal(WTERMSIG(wait_status));
     return 1;
 }
 
@@ -52,7 +54,7 @@ ChildProcess ChildProcess::spawn(const SpawnOptions& opts) {
         int err = errno;
         ssize_t ignored = ::write(report[1], &err, sizeof err);
         (void)ignored;
-        ::_exit(err == ENOENT ? 127 : 126);
+        ::_exit(err == ENOENT ? kExitNotFound : kExitNotExecutable);
     }
     ::close(report[1]);
     // Also from the parent, so the group exists before spawn() returns (whichever runs first).

@@ -21,14 +21,15 @@ struct SpawnOptions {
     bool new_process_group = false;
 };
 
-/// Exit status in shell terms: the code, 128+N for signal N, 126/127 if exec failed.
+/// Exit status in shell terms: the code, 128+N for signal N (exit_for_signal), 126/127 if exec
+/// failed (kExitNotExecutable, kExitNotFound).
 int shell_status(int wait_status);
 
 class ChildProcess {
-public:
+  public:
     /// Forks and execs. If exec fails the child reports errno through a close-on-exec pipe,
-    /// and the process is already reaped with status 127 (not found) or 126 (not runnable):
-    /// exec_error() then says why.
+    /// and the process is already reaped with status kExitNotFound (127) or
+    /// kExitNotExecutable (126): exec_error() then says why.
     static ChildProcess spawn(const SpawnOptions& opts);
 
     ChildProcess(ChildProcess&& other) noexcept;
@@ -48,7 +49,7 @@ public:
     int wait();
     std::optional<int> status() const { return status_; }
 
-private:
+  private:
     ChildProcess() = default;
     pid_t pid_ = -1;
     int stdout_fd_ = -1;

@@ -219,10 +219,16 @@ TEST_CASE("a waiter gets the lock once the holder releases it") {
     Connection c = server.connect();
     std::string holder = trim(run_cli(server, {"lock", "acquire", "handoff", "--ttl", "60s"}).out);
     std::thread releaser([&] {
-        std::this_thread::sleep_for(300ms);
+        // Release once the waiter is surely waiting: subscribed to the lock's channel.
+        Connection r = server.connect();
+        for (int i = 0; i < 2000; ++i) {
+            Reply n = r.command({"PUBSUB", "NUMSUB", "{lock:handoff}:released"});
+            if (n[1].integer() > 0) break;
+            std::this_thread::sleep_for(10ms);
+        }
         run_cli(server, {"lock", "release", "handoff", "--token", holder});
     });
-    auto w = run_cli(server, {"lock", "acquire", "handoff", "--wait", "20s"}, bounded());
+    auto w = run_cli(server, {"lock", "acquire", "handoff", "--wait", "60s"}, bounded(90s));
     releaser.join();
     REQUIRE(w.exit_code == 0);
     std::string mine = trim(w.out);
@@ -297,28 +303,31 @@ TEST_CASE("eight concurrent lock runs doing read-modify-write of a file end at e
     CHECK(get(c, "{lock:counter}:fence") == "8");
 }
 
+// When it renews (TTL/3) and when it gives up (before the TTL, less the drift allowance) is
+// proven with a fake clock in tests/unit/lock_renewal_test.cpp; this is the real thing.
 TEST_CASE("lock run renews a 2s lock through a 5s command and releases it at the end") {
     RedisServer server;
     Connection c = server.connect();
-    std::string tokfile = server.dir() + "/token";
-    std::optional<std::string> seen;
-    long long seen_pttl = -3;
-    std::thread watcher([&] {
-        if (!wait_for_file(tokfile)) return;
-        std::this_thread::sleep_for(4300ms);  // well past two TTLs of 2 s
-        Connection w = server.connect();
-        seen = get(w, "lock:renewed");
-        seen_pttl = pttl(w, "lock:renewed");
-    });
+    std::string seen = server.dir() + "/seen";
+    // The command itself looks at the lock after two TTLs, so nothing races with its end.
+    std::string cli = "redis-cli -p " + std::to_string(server.port());
     auto r = run_cli(server,
                      {"lock", "run", "renewed", "--ttl", "2s", "--", "sh", "-c",
-                      "echo $REDIS_OPS_LOCK_TOKEN > \"$0\"; sleep 5", tokfile},
+                      "sleep 4.5; " + cli + " GET lock:renewed > \"$0\"; " + cli +
+                          " PTTL lock:renewed >> \"$0\"; echo $REDIS_OPS_LOCK_TOKEN >> \"$0\"",
+                      seen},
                      bounded(60s));
-    watcher.join();
     CHECK(r.exit_code == 0);
-    REQUIRE(seen);
-    CHECK(*seen == trim(slurp(tokfile)));
-    CHECK(seen_pttl > 0);
+    std::istringstream lines(slurp(seen));
+    std::string stored, left, token;
+    std::getline(lines, stored);
+    std::getline(lines, left);
+    std::getline(lines, token);
+    REQUIRE_FALSE(left.empty());
+    CHECK(token.size() == 32);
+    CHECK(stored == token);
+    CHECK(std::stoll(left) > 0);
+    CHECK(std::stoll(left) <= 2000);
     CHECK(c.command({"EXISTS", "lock:renewed"}).integer() == 0);
 }
 
