@@ -1,6 +1,7 @@
 #include "util/output_sink.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -23,6 +24,10 @@ int write_fully(WriteFn write_fn, int fd, std::string_view data, size_t& done) {
             done += static_cast<size_t>(n);
         } else if (n < 0 && errno == EINTR) {
             continue;
+        } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            // A stdout shared with a parent that made it non-blocking: wait until it drains.
+            pollfd p{fd, POLLOUT, 0};
+            if (::poll(&p, 1, -1) < 0 && errno != EINTR) return errno;
         } else {
             // write(2) returns 0 only for an empty request; treat it as a device that takes
             // nothing, not as a reason to spin.

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <string>
 #include <thread>
 #include <utility>
@@ -168,6 +169,26 @@ TEST_CASE("FdSink sees EPIPE when the reader closes after reading part of the ou
     CHECK(::read(p.read, buf, sizeof buf) == 19);
     p.close_read();  // like `| head -n 1` exiting
     CHECK_THROWS_AS(sink.write(std::string(1 << 17, 'x')), BrokenPipe);
+}
+
+TEST_CASE("FdSink waits on a non-blocking pipe instead of failing with EAGAIN") {
+    Pipe p;
+    REQUIRE(::fcntl(p.write, F_SETFL, ::fcntl(p.write, F_GETFL) | O_NONBLOCK) == 0);
+    std::string big(1 << 20, 'n');
+    big.back() = '\n';
+    std::string got;
+    std::thread reader([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));  // let the pipe fill
+        got = p.drain();
+    });
+    {
+        FdSink sink(p.write);
+        sink.write(big);  // short writes, then EAGAIN, until the reader drains the pipe
+        sink.close();
+        p.write = -1;
+    }
+    reader.join();
+    CHECK(got == big);
 }
 
 TEST_CASE("FdSink writes everything over short and interrupted writes") {
