@@ -78,6 +78,20 @@ TEST_CASE("cache get into a full disk exits 74 and the value stays cached") {
     CHECK(run_full(server, {"cache", "get", "absent"}).exit_code == 1);
 }
 
+TEST_CASE("cache get with stdout closed exits 74 instead of writing into the Redis socket") {
+    RedisServer server;
+    Connection c = server.connect();
+    c.command({"SET", "k", "PING\r\n", "EX", "600"});
+    std::vector<std::string> argv = {"bash", "-c", "\"$@\" >&-", "bash", cli_path()};
+    auto p = server.port_args();
+    argv.insert(argv.end(), p.begin(), p.end());
+    argv.insert(argv.end(), {"cache", "get", "k"});
+    CliResult r = run_command(argv);
+    CHECK(r.exit_code == 74);
+    CHECK(r.err.find("redis-ops: cannot write output: Bad file descriptor") != std::string::npos);
+    CHECK(c.command({"GET", "k"}).str() == "PING\r\n");
+}
+
 TEST_CASE("scan-audit into a full disk exits 74 in every format, even with gates crossed") {
     RedisServer server;
     Connection c = server.connect();
