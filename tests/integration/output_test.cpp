@@ -3,6 +3,8 @@
 // before printing, and a reader that goes away (`| head`) still ends it quietly with 141.
 #include <doctest/doctest.h>
 
+#include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "fixture.hpp"
@@ -108,6 +110,34 @@ TEST_CASE("scan-audit into a full disk exits 74 in every format, even with gates
     }
     CHECK_OUTPUT_ERROR(run_full(server, {"--json", "scan-audit"}));
     CHECK(c.command({"DBSIZE"}).integer() == 201);  // an audit never writes
+}
+
+TEST_CASE("scan-audit progress goes to a terminal on stderr, never into the report") {
+    RedisServer server;
+    Connection c = server.connect();
+    Pipeline p(c);
+    for (int i = 0; i < 2000; ++i) p.add({"SET", "user:" + std::to_string(i), "x"});
+    for (const auto& r : p.exec()) REQUIRE_FALSE(r.is_error());
+    TempDir dir;
+    std::string report = dir.path() + "/report.json";
+    // script(1) gives redis-ops a terminal on stderr (and stdin) while stdout is redirected.
+    std::string line = cli_path() + " -p " + std::to_string(server.port()) +
+                       " scan-audit --count 50 --format json > " + report;
+    CliResult r = run_command({"script", "-q", "-e", "-c", line, "/dev/null"});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.out);
+    CHECK(r.out.find("scan-audit: ") != std::string::npos);  // the progress line, on the tty
+    std::ifstream in(report);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(text.find('\r') == std::string::npos);
+    CHECK(nlohmann::json::parse(text)["keys_scanned"] == 2000);
+
+    r = run_command({"script", "-q", "-e", "-c",
+                     cli_path() + " -p " + std::to_string(server.port()) +
+                         " scan-audit --format json > /dev/full",
+                     "/dev/null"});
+    CHECK(r.exit_code == 74);
+    CHECK(r.out.find("redis-ops: cannot write output: No space left on device") !=
+          std::string::npos);
 }
 
 TEST_CASE("stream tail into a full disk exits 74, with and without --follow") {
