@@ -259,6 +259,23 @@ TEST_CASE("a reader that goes away ends stream tail -f quietly with 141") {
     CHECK(r.err.empty());
 }
 
+TEST_CASE("a reader that goes away ends pubsub tail quietly with 141") {
+    RedisServer server;
+    Connection c = server.connect();
+    auto fut = std::async(std::launch::async, [&server] {
+        return into_head(server, {"pubsub", "tail", "ch"}, "-n 1");
+    });
+    // head exits after the first line; the next message the tail writes meets the closed pipe.
+    CHECK(wait_until([&] {
+        c.command({"PUBLISH", "ch", "m"});
+        return fut.wait_for(50ms) == std::future_status::ready;
+    }));
+    CliResult r = fut.get();
+    CHECK(r.exit_code == 141);
+    CHECK(r.err.find("cannot write") == std::string::npos);
+    CHECK(r.err.find("internal error") == std::string::npos);
+}
+
 TEST_CASE("a reader that goes away ends a large scan-audit report quietly with 141") {
     RedisServer server;
     Connection c = server.connect();
