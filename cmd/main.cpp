@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <sstream>
 #include <string>
 
 #include "context.hpp"
@@ -91,7 +92,13 @@ int main(int argc, char** argv) {
         try {
             app.parse(argc, argv);
         } catch (const CLI::ParseError& e) {
-            if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+            if (e.get_exit_code() == 0) {  // --help, --version: output too, so it is checked
+                std::ostringstream text;
+                app.exit(e, text, text);
+                ctx.sink().write(text.str());
+                ctx.sink().close();
+                return kExitOk;
+            }
             std::string msg = e.what();
             if (dynamic_cast<const CLI::ExtrasError*>(&e) ||
                 dynamic_cast<const CLI::RequiredError*>(&e)) {

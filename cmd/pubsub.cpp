@@ -4,8 +4,6 @@
 #include <fmt/format.h>
 #include <signal.h>
 
-#include <cstdio>
-
 #include "context.hpp"
 #include "stream/format.hpp"
 #include "util/units.hpp"
@@ -35,17 +33,14 @@ int run_pubsub(Context& ctx, const PubSubFlags& f) {
         "redis-ops: note: Pub/Sub keeps no history: messages published while nobody is "
         "subscribed (before this starts, or during a reconnect) are lost; use a stream "
         "(stream tail) for durable delivery\n");
-    std::string buf;
+    std::string line;
     PubSubEvents ev;
-    auto write_out = [&] {
-        if (!buf.empty()) std::fwrite(buf.data(), 1, buf.size(), stdout);
-        buf.clear();
-        if (std::fflush(stdout) != 0 || std::ferror(stdout)) stop.request(SIGPIPE);
-    };
-    ev.flush = write_out;
+    // As in stream tail: each line flushed as it arrives; a failed write throws out of the tail.
+    ev.flush = [&ctx] { ctx.sink().flush(); };
     ev.message = [&](const PubSubMessage& m) {
-        format.append(buf, m);
-        write_out();  // each line as it arrives
+        line.clear();
+        format.append(line, m);
+        ctx.out(line);
     };
     ev.notice = [&ctx](std::string_view msg) { ctx.err(fmt::format("redis-ops: {}\n", msg)); };
     TailEnd end = run_pubsub_tail(client, o, ev, stop);

@@ -2,8 +2,6 @@
 #include <fmt/format.h>
 #include <signal.h>
 
-#include <cstdio>
-
 #include "context.hpp"
 #include "redis/errors.hpp"
 #include "stream/format.hpp"
@@ -42,19 +40,16 @@ int run_tail(Context& ctx, const TailFlags& f, bool claim_given) {
 
     static StopFlag stop;
     stop_on_signals(stop);
-    std::string buf;
+    std::string line;
     TailEvents ev;
     // Each line is flushed as it is printed (DESIGN.md), so a reader of the pipe sees it at
-    // once; a reader that went away (… | head) ends the tail like SIGPIPE would.
-    auto write_out = [&] {
-        if (!buf.empty()) std::fwrite(buf.data(), 1, buf.size(), stdout);
-        buf.clear();
-        if (std::fflush(stdout) != 0 || std::ferror(stdout)) stop.request(SIGPIPE);
-    };
-    ev.flush = write_out;
+    // once. A failed write throws out of the tail: OutputError (74) or, when the reader went
+    // away (… | head), BrokenPipe (141, quietly); nothing after it is printed or acked.
+    ev.flush = [&ctx] { ctx.sink().flush(); };
     ev.entry = [&](const StreamEntry& e) {
-        format.append(buf, e);
-        write_out();
+        line.clear();
+        format.append(line, e);
+        ctx.out(line);
     };
     ev.notice = [&ctx](std::string_view msg) { ctx.err(fmt::format("redis-ops: {}\n", msg)); };
     StreamTail tail(client, std::move(o), ev, stop);

@@ -3,6 +3,8 @@
 // (exit 141, quietly), so a truncated report can never end in success.
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 #include <string_view>
 
@@ -19,11 +21,17 @@ class OutputSink {
     virtual void close() = 0;
 };
 
+/// A test's stand-in for write(2), to make it write short or fail; nullptr is write(2).
+using WriteFn = ssize_t (*)(int fd, const void* data, size_t size);
+
 /// A file descriptor, stdout by default: buffered up to 64 KiB, write(2) looping over short
-/// writes and EINTR.
+/// writes and EINTR. After a failure every later call throws the same error, so nothing is
+/// written past a gap.
 class FdSink final : public OutputSink {
   public:
-    explicit FdSink(int fd);
+    /// A closed `fd` is held open on /dev/null (read-only) so that no socket opened later takes
+    /// its number and receives the output; writes to it then fail with EBADF.
+    explicit FdSink(int fd, WriteFn write_fn = nullptr);
     FdSink(const FdSink&) = delete;
     FdSink& operator=(const FdSink&) = delete;
 
@@ -32,8 +40,13 @@ class FdSink final : public OutputSink {
     void close() override;
 
   private:
+    [[noreturn]] void fail(int errno_value);
+    void write_through(std::string_view data);
+
     int fd_;
+    WriteFn write_fn_;
     bool closed_ = false;
+    int error_ = 0;  // the errno of the first failure
     std::string buffer_;
 };
 

@@ -196,6 +196,11 @@ CliResult run_command(const std::vector<std::string>& command, const CliOptions&
     if (pid == 0) {
         ::dup2(in[0], STDIN_FILENO);
         ::dup2(out[1], STDOUT_FILENO);
+        if (!opts.stdout_path.empty()) {
+            int fd = ::open(opts.stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            if (fd < 0) ::_exit(127);
+            ::dup2(fd, STDOUT_FILENO);
+        }
         ::dup2(err[1], STDERR_FILENO);
         ::setpgid(0, 0);
         ::unsetenv("REDIS_URL");

@@ -74,6 +74,7 @@ struct CliOptions {
     std::string stdin_data;
     std::map<std::string, std::string> env;  // added to a clean copy of ours
     std::chrono::seconds timeout{120};      // the child is killed after this (a hung test)
+    std::string stdout_path = {};           // if set, the child's stdout: "/dev/full", a file
 };
 
 /// CliOptions in one expression: stdin bytes, extra environment, timeout in seconds.
