@@ -1,6 +1,7 @@
 // ratelimit hit | status | reset: exact rate limits from the shell, decided on the server.
 #include <nlohmann/json.hpp>
 
+#include "choices.hpp"
 #include "context.hpp"
 #include "ratelimit/rate_limit.hpp"
 #include "util/text.hpp"
@@ -30,10 +31,9 @@ void add_limit_flags(CLI::App* sub, RateLimitFlags& f) {
         ->type_name("N")
         ->required();
     add_duration(sub, "--window", f.rl.window, "Window length, e.g. 1s, 20s, 1h")->required();
-    sub->add_option("--algorithm", f.algorithm,
-                    "sliding (a log: at most N in any window), "
-                    "fixed (a counter per window) or gcra")
-        ->capture_default_str();
+    sub->add_option("--algorithm", f.algorithm, described(kAlgorithms))
+        ->capture_default_str()
+        ->check(one_of(kAlgorithms));
     sub->add_option_function<std::string>(
            "--cost",
            [&f](const std::string& v) { f.rl.cost = parse_count(v, "--cost", 1, kMaxLimit); },
@@ -93,7 +93,8 @@ void setup_reset(CLI::App* parent, Context& ctx) {
                                        "Delete a limit's state (every algorithm's "
                                        "unless --algorithm is given)");
     add_key_and_prefix(sub, *flags);
-    sub->add_option("--algorithm", flags->reset_algorithm, "sliding, fixed or gcra");
+    sub->add_option("--algorithm", flags->reset_algorithm, "Only this algorithm's state")
+        ->check(one_of(kAlgorithms));
     sub->callback([&ctx, flags] {
         ctx.action = [&ctx, flags] {
             std::optional<Algorithm> a;

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "choices.hpp"
 #include "context.hpp"
 #include "redis/errors.hpp"
 #include "stream/format.hpp"
@@ -132,7 +133,8 @@ void setup_stream(CLI::App& app, Context& ctx) {
     tail->add_option("--format", f->format,
                      "text, json, or a template: {id} {stream} {field:NAME} {fields}, "
                      "escapes \\n \\t, {{ }}")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(suggests(kFormatNames.names(), "TEMPLATE"));
     tail->add_option("--group", f->group, "Read as this consumer group (XREADGROUP)");
     tail->add_option("--consumer", f->consumer, "Consumer name within --group");
     tail->add_flag("--create-group", f->create_group,

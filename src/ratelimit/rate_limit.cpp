@@ -133,7 +133,8 @@ std::vector<std::string> reset(Client& client, std::string_view prefix, std::str
                                std::optional<Algorithm> algorithm) {
     std::string base = limit_base(prefix, key);
     std::vector<std::string> keys;
-    for (Algorithm a : kAllAlgorithms) {
+    for (const auto& entry : kAlgorithms.entries()) {
+        Algorithm a = entry.value;
         if (algorithm && *algorithm != a) continue;
         if (a != Algorithm::Fixed) {
             keys.push_back(state_key(base, a));
