@@ -110,11 +110,9 @@ ConnectionOptions Context::connection_options() const {
     if (o.cluster && !o.sentinels.empty()) {
         throw UsageError("--cluster and --sentinel cannot be combined");
     }
-    o.connect_timeout = parse_duration(global.connect_timeout, "--connect-timeout");
-    if (o.connect_timeout.count() == 0) throw UsageError("--connect-timeout: must be above zero");
+    o.connect_timeout = parse_positive_duration(global.connect_timeout, "--connect-timeout");
     if (!global.timeout.empty()) {
-        o.command_timeout = parse_duration(global.timeout, "--timeout");
-        if (o.command_timeout->count() == 0) throw UsageError("--timeout: must be above zero");
+        o.command_timeout = parse_positive_duration(global.timeout, "--timeout");
     }
     return o;
 }

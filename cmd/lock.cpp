@@ -102,7 +102,7 @@ void setup_acquire(CLI::App* parent, Context& ctx) {
         if (sub->count("--token") && o->token.empty()) throw UsageError("--token: empty token");
         ctx.action = [&ctx, o]() -> int {
             LockKeys keys = o->keys();
-            check_ttl(o->ttl, "--ttl");
+            require_positive(o->ttl, "--ttl");
             std::string token = o->token.empty() ? new_lock_token() : o->token;
             AcquireAttempt a = open_store(ctx, *o)->acquire(keys, token, o->ttl, o->wait);
             if (!a.acquired) return busy(ctx, *o, keys, a.holder_ttl);
@@ -190,7 +190,7 @@ void setup_extend(CLI::App* parent, Context& ctx) {
         if (o->token.empty()) throw UsageError("--token: empty token");
         ctx.action = [&ctx, o]() -> int {
             LockKeys keys = o->keys();
-            check_ttl(o->ttl, "--ttl");
+            require_positive(o->ttl, "--ttl");
             Ownership result = open_store(ctx, *o)->extend(keys, o->token, o->ttl);
             std::string name = quote_if_needed(keys.name);
             if (ctx.global.json) {
@@ -289,8 +289,8 @@ void setup_run(CLI::App* parent, Context& ctx) {
         ctx.action = [&ctx, o]() -> int {
             LockRunPlan plan;
             plan.keys = o->keys();
-            check_ttl(o->ttl, "--ttl");
-            if (o->max_hold) check_ttl(*o->max_hold, "--max-hold");
+            require_positive(o->ttl, "--ttl");
+            if (o->max_hold) require_positive(*o->max_hold, "--max-hold");
             plan.token = new_lock_token();
             plan.ttl = o->ttl;
             plan.wait = o->wait;

@@ -35,7 +35,7 @@ int run_tail(Context& ctx, const TailFlags& f, bool claim_given) {
     o.create_group = f.create_group;
     o.ack = f.ack;
     if (claim_given) o.claim_idle = f.claim_idle;
-    if (f.block.count() == 0) throw UsageError("--block: must be above zero");
+    require_positive(f.block, "--block");
     o.block = f.block;
     EntryFormat format = EntryFormat::parse(f.format, ctx.global.json, o.streams.size() > 1);
     Client& client = ctx.client();

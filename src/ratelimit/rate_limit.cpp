@@ -6,6 +6,7 @@
 #include "redis/script.hpp"
 #include "util/random.hpp"
 #include "util/text.hpp"
+#include "util/units.hpp"
 
 namespace redisops {
 namespace {
@@ -120,7 +121,7 @@ void validate(const RateLimit& rl) {
                                          ? " (its log keeps one entry per unit; use fixed or gcra)"
                                          : ""));
     }
-    if (rl.window.count() <= 0) throw UsageError("--window: must be above zero");
+    require_positive(rl.window, "--window");
     if (rl.cost <= 0) throw UsageError(fmt::format("--cost: must be at least 1, not {}", rl.cost));
     if (rl.cost > kMaxLimit) throw UsageError(fmt::format("--cost: {} is too large", rl.cost));
 }
