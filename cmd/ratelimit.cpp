@@ -71,19 +71,42 @@ int print_decision(Context& ctx, const RateLimit& rl, const RateDecision& d) {
     return d.allowed ? kExitOk : kExitNegative;
 }
 
+/// `hit` (consume) or `status` (peek).
+int run_decision(Context& ctx, const RateLimitFlags& f, bool consume) {
+    RateLimit rl = f.rl;
+    rl.algorithm = parse_algorithm(f.algorithm, "--algorithm");
+    validate(rl);  // before connecting: bad input is exit 2 even with Redis down
+    RateDecision d = consume ? hit(ctx.client(), rl) : peek(ctx.client(), rl);
+    return print_decision(ctx, rl, d);
+}
+
+int run_reset(Context& ctx, const RateLimitFlags& f) {
+    std::optional<Algorithm> a;
+    if (f.reset_algorithm) a = parse_algorithm(*f.reset_algorithm, "--algorithm");
+    limit_base(f.rl.prefix, f.rl.key);  // KEY errors before connecting
+    auto deleted = reset(ctx.client(), f.rl.prefix, f.rl.key, a);
+    if (ctx.style().json) {
+        nlohmann::json keys = nlohmann::json::array();
+        for (const auto& k : deleted) keys.push_back(to_json_text(k));
+        ctx.out(
+            dump_json(
+                {{"key", to_json_text(f.rl.key)}, {"deleted", deleted.size()}, {"keys", keys}}) +
+            "\n");
+    } else {
+        std::string text;
+        for (const auto& k : deleted) text += "deleted " + quote_if_needed(k) + "\n";
+        ctx.out(text + "deleted: " + std::to_string(deleted.size()) + "\n");
+    }
+    return kExitOk;
+}
+
 void setup_decision(CLI::App* parent, Context& ctx, const char* name, const char* help,
                     bool consume) {
     auto flags = std::make_shared<RateLimitFlags>();
     auto* sub = parent->add_subcommand(name, help);
     add_limit_flags(sub, *flags);
     sub->callback([&ctx, flags, consume] {
-        ctx.action = [&ctx, flags, consume] {
-            RateLimit rl = flags->rl;
-            rl.algorithm = parse_algorithm(flags->algorithm, "--algorithm");
-            validate(rl);  // before connecting: bad input is exit 2 even with Redis down
-            RateDecision d = consume ? hit(ctx.client(), rl) : peek(ctx.client(), rl);
-            return print_decision(ctx, rl, d);
-        };
+        ctx.action = [&ctx, flags, consume] { return run_decision(ctx, *flags, consume); };
     });
 }
 
@@ -95,27 +118,7 @@ void setup_reset(CLI::App* parent, Context& ctx) {
     add_key_and_prefix(sub, *flags);
     sub->add_option("--algorithm", flags->reset_algorithm, "Only this algorithm's state")
         ->check(one_of(kAlgorithms));
-    sub->callback([&ctx, flags] {
-        ctx.action = [&ctx, flags] {
-            std::optional<Algorithm> a;
-            if (flags->reset_algorithm) a = parse_algorithm(*flags->reset_algorithm, "--algorithm");
-            limit_base(flags->rl.prefix, flags->rl.key);  // KEY errors before connecting
-            auto deleted = reset(ctx.client(), flags->rl.prefix, flags->rl.key, a);
-            if (ctx.style().json) {
-                nlohmann::json keys = nlohmann::json::array();
-                for (const auto& k : deleted) keys.push_back(to_json_text(k));
-                ctx.out(dump_json({{"key", to_json_text(flags->rl.key)},
-                                   {"deleted", deleted.size()},
-                                   {"keys", keys}}) +
-                        "\n");
-            } else {
-                std::string text;
-                for (const auto& k : deleted) text += "deleted " + quote_if_needed(k) + "\n";
-                ctx.out(text + "deleted: " + std::to_string(deleted.size()) + "\n");
-            }
-            return kExitOk;
-        };
-    });
+    sub->callback([&ctx, flags] { ctx.action = [&ctx, flags] { return run_reset(ctx, *flags); }; });
 }
 
 }  // namespace
