@@ -39,7 +39,7 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
         ->group(conn);
     app.add_flag("-c,--cluster", g.cluster, "Redis Cluster mode")->group(conn);
     app.add_option("--sentinel", g.sentinels,
-                   "Sentinel HOST:PORT (repeatable)")
+                   "Sentinel HOST[:PORT] (repeatable; port 26379 by default)")
         ->group(conn);
     app.add_option("--master", g.master, "Master name known to the sentinels")->group(conn);
     app.add_option("--sentinel-user", g.sentinel_user, "ACL user name on the sentinels")

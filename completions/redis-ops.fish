@@ -244,7 +244,7 @@ complete -c redis-ops -n 'not __redis_ops_ran' -l key -r -F -d 'Client private k
 complete -c redis-ops -n 'not __redis_ops_ran' -l sni -x -d 'Server name for TLS SNI and verification'
 complete -c redis-ops -n 'not __redis_ops_ran' -l insecure -d 'Do not verify the server\'s TLS certificate'
 complete -c redis-ops -n 'not __redis_ops_ran' -s c -l cluster -d 'Redis Cluster mode'
-complete -c redis-ops -n 'not __redis_ops_ran' -l sentinel -x -d 'Sentinel HOST:PORT (repeatable)'
+complete -c redis-ops -n 'not __redis_ops_ran' -l sentinel -x -d 'Sentinel HOST[:PORT] (repeatable; port 26379 by default)'
 complete -c redis-ops -n 'not __redis_ops_ran' -l master -x -d 'Master name known to the sentinels'
 complete -c redis-ops -n 'not __redis_ops_ran' -l sentinel-user -x -d 'ACL user name on the sentinels'
 complete -c redis-ops -n 'not __redis_ops_ran' -l sentinel-pass -x -d 'Sentinels\' password (visible in ps; prefer REDIS_SENTINEL_AUTH)'
