@@ -28,10 +28,6 @@ struct CacheFlags {
 
 json ttl_json(std::optional<Millis> ttl) { return ttl ? json(ttl->count()) : json(nullptr); }
 
-void require_positive_ttl(Millis ttl, const char* flag) {
-    if (ttl.count() <= 0) throw UsageError(std::string(flag) + ": must be above zero");
-}
-
 std::vector<std::string> tag_keys(const CacheFlags& f) {
     std::vector<std::string> keys;
     for (const auto& t : f.tags) {
@@ -68,7 +64,7 @@ int run_get(Context& ctx, const CacheFlags& f) {
 }
 
 int run_set(Context& ctx, CacheFlags& f, bool value_given) {
-    require_positive_ttl(f.ttl, "--ttl");
+    require_positive(f.ttl, "--ttl");
     if (!value_given || f.value == "-") f.value = read_stdin();
     CacheWrite write{f.key, f.value, f.ttl, tag_keys(f), std::nullopt, "", false};
     store_value(ctx.client(), write);
@@ -112,8 +108,8 @@ int run_ttl(Context& ctx, const CacheFlags& f) {
 }
 
 int run_fetch(Context& ctx, const CacheFlags& f) {
-    require_positive_ttl(f.ttl, "--ttl");
-    require_positive_ttl(f.lock_ttl, "--lock-ttl");
+    require_positive(f.ttl, "--ttl");
+    require_positive(f.lock_ttl, "--lock-ttl");
     if (!std::isfinite(f.beta) || f.beta < 0) {
         throw UsageError("--beta: must be a number >= 0 (0 disables early refresh)");
     }

@@ -4,28 +4,11 @@
 #include <array>
 #include <string_view>
 
+#include "choices.hpp"
+
 namespace redisops {
 
 namespace {
-
-struct KnownValues {
-    const char* path;  // "" matches any command
-    const char* flag;
-    std::array<const char*, 6> values;
-    bool is_list;
-};
-
-// Value sets that a plain string option cannot tell CLI11 (a template is also a valid
-// --format, so stream tail cannot use an IsMember validator). The first match wins.
-constexpr KnownValues kKnownValues[] = {
-    {"scan-audit", "--format", {"table", "json", "junit"}, false},
-    {"stream tail", "--format", {"text", "json"}, false},
-    {"pubsub tail", "--format", {"text", "json"}, false},
-    {"", "--format", {"text", "json"}, false},
-    {"", "--algorithm", {"sliding", "fixed", "gcra"}, false},
-    {"", "--type", {"string", "list", "set", "zset", "hash", "stream"}, false},
-    {"", "--fail-on", {"no-ttl", "big", "keys-usage"}, true},
-};
 
 // Flags whose value is a path, so shells offer file names.
 constexpr std::string_view kFileFlags[] = {"--cacert", "--cert", "--key", "--socket"};
@@ -36,12 +19,15 @@ constexpr std::string_view kRunsCommand[] = {"lock run", "cache fetch"};
 
 bool visible(const CLI::App* app) { return !app->get_group().empty(); }
 
-// IsMember / CheckedTransformer describe themselves as "{a,b,c}" (maps as "{a->1,…}").
-std::vector<std::string> choices_from_validators(const CLI::Option& opt) {
+// The validators of choices.hpp (built from the name tables of src/) and CLI::IsMember describe
+// themselves as "{a,b,c}" ("{a,b,c},..." for a comma-separated list); CheckedTransformer maps
+// as "{a->1,…}".
+std::vector<std::string> choices_from_validators(const CLI::Option& opt, bool* is_list) {
     std::string type = opt.get_type_name();
     auto open = type.find('{');
     auto close = type.find('}', open);
     if (open == std::string::npos || close == std::string::npos) return {};
+    *is_list = type.compare(close + 1, kListMark.size(), kListMark) == 0;
     std::vector<std::string> out;
     std::string_view body(type.data() + open + 1, close - open - 1);
     while (!body.empty()) {
@@ -55,7 +41,7 @@ std::vector<std::string> choices_from_validators(const CLI::Option& opt) {
     return out;
 }
 
-FlagInfo flag_info(const std::string& path, const CLI::Option& opt) {
+FlagInfo flag_info(const CLI::Option& opt) {
     FlagInfo f;
     for (const auto& s : opt.get_snames()) f.names.push_back("-" + s);
     for (const auto& l : opt.get_lnames()) f.names.push_back("--" + l);
@@ -64,10 +50,7 @@ FlagInfo flag_info(const std::string& path, const CLI::Option& opt) {
     if (f.takes_value) {
         f.type_name = opt.get_type_name();
         f.type_name = f.type_name.substr(0, f.type_name.find(':'));
-        f.choices = choices_from_validators(opt);
-        if (f.choices.empty() && !opt.get_lnames().empty()) {
-            f.choices = known_choices(path, "--" + opt.get_lnames().front(), &f.is_list);
-        }
+        f.choices = choices_from_validators(opt, &f.is_list);
         for (const auto& l : opt.get_lnames()) {
             auto is = [&](std::string_view n) { return n == "--" + l; };
             if (std::any_of(std::begin(kFileFlags), std::end(kFileFlags), is)) {
@@ -93,7 +76,7 @@ void walk(const CLI::App& app, std::vector<std::string> path, std::vector<Comman
         if (opt->get_group().empty() || (opt->get_snames().empty() && opt->get_lnames().empty())) {
             continue;  // hidden, or a positional
         }
-        info.flags.push_back(flag_info(joined, *opt));
+        info.flags.push_back(flag_info(*opt));
         info.flags.back().root_only =
             path.empty() && (opt == app.get_help_ptr() || opt == app.get_version_ptr());
     }
@@ -122,20 +105,6 @@ std::vector<CommandInfo> command_tree(const CLI::App& root) {
     std::vector<CommandInfo> out;
     walk(root, {}, out);
     return out;
-}
-
-std::vector<std::string> known_choices(const std::string& path, const std::string& flag,
-                                       bool* is_list) {
-    for (const auto& k : kKnownValues) {
-        if (flag != k.flag || (*k.path && path != k.path)) continue;
-        std::vector<std::string> out;
-        for (const char* v : k.values) {
-            if (v) out.emplace_back(v);
-        }
-        if (is_list) *is_list = k.is_list;
-        return out;
-    }
-    return {};
 }
 
 }  // namespace redisops

@@ -36,8 +36,4 @@ struct CommandInfo {
 /// Every visible command, parents before children; hidden subcommands (group "") are left out.
 std::vector<CommandInfo> command_tree(const CLI::App& root);
 
-/// The known value sets of flags whose validators do not list them (`--format` of stream tail).
-std::vector<std::string> known_choices(const std::string& path, const std::string& flag,
-                                       bool* is_list);
-
 }  // namespace redisops

@@ -4,6 +4,7 @@
 // plain listing of every command and flag, for the man-page sync test.
 #include <string>
 
+#include "choices.hpp"
 #include "cli_tree.hpp"
 #include "completion_scripts.hpp"
 #include "context.hpp"
@@ -11,6 +12,16 @@
 namespace redisops {
 
 namespace {
+
+enum class Shell { Bash, Zsh, Fish, Tree };
+
+constexpr EnumTable kShells{
+    "shell", std::array{
+                 EnumName<Shell>{"bash", Shell::Bash, "bash completion script"},
+                 EnumName<Shell>{"zsh", Shell::Zsh, "zsh completion function (_redis-ops)"},
+                 EnumName<Shell>{"fish", Shell::Fish, "fish completions"},
+                 EnumName<Shell>{"tree", Shell::Tree, "a listing of every command and flag"},
+             }};
 
 std::string tree_listing(const std::vector<CommandInfo>& tree) {
     std::string out;
@@ -34,9 +45,7 @@ void setup_completions(CLI::App& app, Context& ctx) {
     auto* sub = app.add_subcommand("completions", "Print shell completions for redis-ops");
     sub->group("");  // hidden: not a user-facing command, and not listed in --help
     auto shell = std::make_shared<std::string>();
-    sub->add_option("shell", *shell, "bash, zsh, fish, or tree (a listing of every flag)")
-        ->required()
-        ->check(CLI::IsMember({"bash", "zsh", "fish", "tree"}));
+    sub->add_option("shell", *shell, described(kShells))->required()->check(one_of(kShells));
     sub->footer(
         "Install: redis-ops completions bash > /etc/bash_completion.d/redis-ops\n"
         "         redis-ops completions zsh > \"${fpath[1]}/_redis-ops\"\n"
@@ -45,14 +54,19 @@ void setup_completions(CLI::App& app, Context& ctx) {
     sub->callback([&ctx, shell, root] {
         ctx.action = [&ctx, shell, root]() -> int {
             auto tree = command_tree(*root);
-            if (*shell == "bash") {
-                ctx.out(bash_completion(tree));
-            } else if (*shell == "zsh") {
-                ctx.out(zsh_completion(tree));
-            } else if (*shell == "fish") {
-                ctx.out(fish_completion(tree));
-            } else {
-                ctx.out(tree_listing(tree));
+            switch (kShells.parse(*shell, "shell")) {
+                case Shell::Bash:
+                    ctx.out(bash_completion(tree));
+                    break;
+                case Shell::Zsh:
+                    ctx.out(zsh_completion(tree));
+                    break;
+                case Shell::Fish:
+                    ctx.out(fish_completion(tree));
+                    break;
+                case Shell::Tree:
+                    ctx.out(tree_listing(tree));
+                    break;
             }
             return kExitOk;
         };

@@ -38,7 +38,9 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
     app.add_flag("--insecure", g.insecure, "Do not verify the server's TLS certificate")
         ->group(conn);
     app.add_flag("-c,--cluster", g.cluster, "Redis Cluster mode")->group(conn);
-    app.add_option("--sentinel", g.sentinels, "Sentinel HOST:PORT (repeatable)")->group(conn);
+    app.add_option("--sentinel", g.sentinels,
+                   "Sentinel HOST[:PORT] (repeatable; port 26379 by default)")
+        ->group(conn);
     app.add_option("--master", g.master, "Master name known to the sentinels")->group(conn);
     app.add_option("--sentinel-user", g.sentinel_user, "ACL user name on the sentinels")
         ->group(conn);
@@ -55,68 +57,40 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
 }
 
 ConnectionOptions Context::connection_options() const {
-    ConnectionOptions o;
-    if (!global.url.empty()) o = parse_url(global.url);
+    // Only what was given: the rules between the flags are src/redis/options.cpp's.
     auto given = [&](const char* name) { return root_.count(name) > 0; };
-    if (given("--socket")) {
-        if (global.socket.empty()) throw UsageError("--socket: empty path");
-        o.address.unix_path = global.socket;
-    }
-    if (given("--host")) {
-        if (global.host.empty()) throw UsageError("--host: empty host name");
-        o.address.host = global.host;
-        o.address.unix_path.clear();
-    }
-    if (given("--port")) {
-        o.address.port = global.port;
-        o.address.unix_path.clear();
-    }
-    if (given("--db")) o.db = global.db;
-    if (given("--user")) o.user = global.user;
-    if (given("--pass")) {
-        o.password = global.pass;
-    } else if (!o.password) {
-        if (const char* env = std::getenv("REDISCLI_AUTH"); env && *env) o.password = env;
-    }
-    o.tls.enabled = o.tls.enabled || global.tls;
-    o.tls.cacert = global.cacert;
-    o.tls.cacertdir = global.cacertdir;
-    o.tls.cert = global.cert;
-    o.tls.key = global.key;
-    o.tls.sni = global.sni;
-    o.tls.insecure = global.insecure;
-    if (!o.tls.enabled && (given("--cacert") || given("--cacertdir") || given("--cert") ||
-                           given("--key") || given("--sni") || given("--insecure"))) {
-        throw UsageError("--cacert, --cert, --key, --sni and --insecure need --tls or rediss://");
-    }
-    if (o.tls.cert.empty() != o.tls.key.empty()) {
-        throw UsageError("--cert and --key go together (mutual TLS needs both)");
-    }
-    o.cluster = global.cluster;
-    for (const auto& s : global.sentinels) o.sentinels.push_back(parse_host_port(s, "--sentinel"));
-    o.master_name = global.master;
-    o.sentinel_user = global.sentinel_user;
-    if (given("--sentinel-pass")) {
-        o.sentinel_password = global.sentinel_pass;
-    } else if (const char* env = std::getenv("REDIS_SENTINEL_AUTH"); env && *env) {
-        o.sentinel_password = env;
-    }
-    if (!o.sentinels.empty() && o.master_name.empty()) {
-        throw UsageError("--sentinel needs --master NAME");
-    }
-    if (o.sentinels.empty() && !o.master_name.empty()) {
-        throw UsageError("--master needs at least one --sentinel HOST:PORT");
-    }
-    if (o.cluster && !o.sentinels.empty()) {
-        throw UsageError("--cluster and --sentinel cannot be combined");
-    }
-    o.connect_timeout = parse_duration(global.connect_timeout, "--connect-timeout");
-    if (o.connect_timeout.count() == 0) throw UsageError("--connect-timeout: must be above zero");
-    if (!global.timeout.empty()) {
-        o.command_timeout = parse_duration(global.timeout, "--timeout");
-        if (o.command_timeout->count() == 0) throw UsageError("--timeout: must be above zero");
-    }
-    return o;
+    auto if_given = [&](const char* name, const auto& value) {
+        return given(name) ? std::optional(value) : std::nullopt;
+    };
+    auto env = [](const char* name) -> std::optional<std::string> {
+        const char* v = std::getenv(name);
+        return v && *v ? std::optional<std::string>(v) : std::nullopt;
+    };
+    ConnectionFlags f;
+    f.url = if_given("--url", global.url);  // an empty REDIS_URL counts as unset (CLI11)
+    f.host = if_given("--host", global.host);
+    f.port = if_given("--port", global.port);
+    f.socket = if_given("--socket", global.socket);
+    f.db = if_given("--db", global.db);
+    f.user = if_given("--user", global.user);
+    f.password = if_given("--pass", global.pass);
+    f.tls = global.tls;
+    f.cacert = if_given("--cacert", global.cacert);
+    f.cacertdir = if_given("--cacertdir", global.cacertdir);
+    f.cert = if_given("--cert", global.cert);
+    f.key = if_given("--key", global.key);
+    f.sni = if_given("--sni", global.sni);
+    f.insecure = global.insecure;
+    f.cluster = global.cluster;
+    f.sentinels = global.sentinels;
+    f.master = global.master;
+    f.sentinel_user = global.sentinel_user;
+    f.sentinel_password = if_given("--sentinel-pass", global.sentinel_pass);
+    f.connect_timeout = global.connect_timeout;
+    f.timeout = if_given("--timeout", global.timeout);
+    f.env_password = env("REDISCLI_AUTH");
+    f.env_sentinel_password = env("REDIS_SENTINEL_AUTH");
+    return redisops::connection_options(f);
 }
 
 Client& Context::client() {

@@ -90,6 +90,26 @@ int busy(Context& ctx, const LockOptions& o, const LockKeys& keys,
     return o.conflict_exit;
 }
 
+int run_acquire(Context& ctx, const LockOptions& o) {
+    LockKeys keys = o.keys();
+    require_positive(o.ttl, "--ttl");
+    std::string token = o.token.empty() ? new_lock_token() : o.token;
+    AcquireAttempt a = open_store(ctx, o)->acquire(keys, token, o.ttl, o.wait);
+    if (!a.acquired) return busy(ctx, o, keys, a.holder_ttl);
+    if (ctx.global.json) {
+        ctx.out(dump_json({{"name", to_json_text(keys.name)},
+                           {"key", to_json_text(keys.key)},
+                           {"acquired", true},
+                           {"token", to_json_text(token)},
+                           {"fence", a.fence},
+                           {"ttl_ms", o.ttl.count()}}) +
+                "\n");
+    } else {
+        ctx.out(token + "\n");
+    }
+    return kExitOk;
+}
+
 void setup_acquire(CLI::App* parent, Context& ctx) {
     auto o = std::make_shared<LockOptions>();
     CLI::App* sub = add_leaf(parent, "acquire", "Take a lock and print its token", *o);
@@ -100,26 +120,50 @@ void setup_acquire(CLI::App* parent, Context& ctx) {
     add_redlock(sub, *o);
     sub->callback([&ctx, o, sub] {
         if (sub->count("--token") && o->token.empty()) throw UsageError("--token: empty token");
-        ctx.action = [&ctx, o]() -> int {
-            LockKeys keys = o->keys();
-            check_ttl(o->ttl, "--ttl");
-            std::string token = o->token.empty() ? new_lock_token() : o->token;
-            AcquireAttempt a = open_store(ctx, *o)->acquire(keys, token, o->ttl, o->wait);
-            if (!a.acquired) return busy(ctx, *o, keys, a.holder_ttl);
-            if (ctx.global.json) {
-                ctx.out(dump_json({{"name", to_json_text(keys.name)},
-                                   {"key", to_json_text(keys.key)},
-                                   {"acquired", true},
-                                   {"token", to_json_text(token)},
-                                   {"fence", a.fence},
-                                   {"ttl_ms", o->ttl.count()}}) +
-                        "\n");
-            } else {
-                ctx.out(token + "\n");
-            }
-            return kExitOk;
-        };
+        ctx.action = [&ctx, o] { return run_acquire(ctx, *o); };
     });
+}
+
+int run_release(Context& ctx, const LockOptions& o) {
+    LockKeys keys = o.keys();
+    std::string name = quote_if_needed(keys.name);
+    if (o.force) {
+        std::optional<std::string> removed = open_store(ctx, o)->force_release(keys);
+        if (ctx.global.json) {
+            ctx.out(dump_json({{"name", to_json_text(keys.name)},
+                               {"key", to_json_text(keys.key)},
+                               {"released", removed.has_value()},
+                               {"token", removed ? nlohmann::json(to_json_text(*removed))
+                                                 : nlohmann::json(nullptr)}}) +
+                    "\n");
+        } else if (removed) {
+            ctx.out(
+                fmt::format("removed lock {} held by token {}\n", name, quote_if_needed(*removed)));
+        }
+        if (!removed) {
+            ctx.err(fmt::format("redis-ops: lock {} is not held\n", name));
+            return kExitNegative;
+        }
+        return kExitOk;
+    }
+    Ownership result = open_store(ctx, o)->release(keys, o.token);
+    if (ctx.global.json) {
+        ctx.out(dump_json({{"name", to_json_text(keys.name)},
+                           {"key", to_json_text(keys.key)},
+                           {"released", result == Ownership::Owned},
+                           {"token", to_json_text(o.token)}}) +
+                "\n");
+    }
+    if (result == Ownership::Owned) {
+        if (!ctx.global.json) ctx.out(fmt::format("released lock {}\n", name));
+        return kExitOk;
+    }
+    ctx.err(result == Ownership::Missing
+                ? fmt::format("redis-ops: lock {} is not held (expired or never taken)\n", name)
+                : fmt::format("redis-ops: lock {} is held under another token; left in "
+                              "place\n",
+                              name));
+    return kExitNegative;
 }
 
 void setup_release(CLI::App* parent, Context& ctx) {
@@ -134,49 +178,34 @@ void setup_release(CLI::App* parent, Context& ctx) {
         if (!sub->count("--token") && !o->force)
             throw UsageError("release needs --token T or --force");
         if (sub->count("--token") && o->token.empty()) throw UsageError("--token: empty token");
-        ctx.action = [&ctx, o]() -> int {
-            LockKeys keys = o->keys();
-            std::string name = quote_if_needed(keys.name);
-            if (o->force) {
-                std::optional<std::string> removed = open_store(ctx, *o)->force_release(keys);
-                if (ctx.global.json) {
-                    ctx.out(dump_json({{"name", to_json_text(keys.name)},
-                                       {"key", to_json_text(keys.key)},
-                                       {"released", removed.has_value()},
-                                       {"token", removed ? nlohmann::json(to_json_text(*removed))
-                                                         : nlohmann::json(nullptr)}}) +
-                            "\n");
-                } else if (removed) {
-                    ctx.out(fmt::format("removed lock {} held by token {}\n", name,
-                                        quote_if_needed(*removed)));
-                }
-                if (!removed) {
-                    ctx.err(fmt::format("redis-ops: lock {} is not held\n", name));
-                    return kExitNegative;
-                }
-                return kExitOk;
-            }
-            Ownership result = open_store(ctx, *o)->release(keys, o->token);
-            if (ctx.global.json) {
-                ctx.out(dump_json({{"name", to_json_text(keys.name)},
-                                   {"key", to_json_text(keys.key)},
-                                   {"released", result == Ownership::Owned},
-                                   {"token", to_json_text(o->token)}}) +
-                        "\n");
-            }
-            if (result == Ownership::Owned) {
-                if (!ctx.global.json) ctx.out(fmt::format("released lock {}\n", name));
-                return kExitOk;
-            }
-            ctx.err(
-                result == Ownership::Missing
-                    ? fmt::format("redis-ops: lock {} is not held (expired or never taken)\n", name)
-                    : fmt::format("redis-ops: lock {} is held under another token; left in "
-                                  "place\n",
-                                  name));
-            return kExitNegative;
-        };
+        ctx.action = [&ctx, o] { return run_release(ctx, *o); };
     });
+}
+
+int run_extend(Context& ctx, const LockOptions& o) {
+    LockKeys keys = o.keys();
+    require_positive(o.ttl, "--ttl");
+    Ownership result = open_store(ctx, o)->extend(keys, o.token, o.ttl);
+    std::string name = quote_if_needed(keys.name);
+    if (ctx.global.json) {
+        ctx.out(dump_json({{"name", to_json_text(keys.name)},
+                           {"key", to_json_text(keys.key)},
+                           {"extended", result == Ownership::Owned},
+                           {"ttl_ms", o.ttl.count()}}) +
+                "\n");
+    }
+    if (result == Ownership::Owned) {
+        if (!ctx.global.json) {
+            ctx.out(fmt::format("extended lock {} to {}\n", name, format_duration(o.ttl)));
+        }
+        return kExitOk;
+    }
+    ctx.err(result == Ownership::Missing
+                ? fmt::format("redis-ops: lock {} is not held (expired or deleted); not "
+                              "re-created\n",
+                              name)
+                : fmt::format("redis-ops: lock {} is held under another token\n", name));
+    return kExitNegative;
 }
 
 void setup_extend(CLI::App* parent, Context& ctx) {
@@ -188,76 +217,82 @@ void setup_extend(CLI::App* parent, Context& ctx) {
     add_redlock(sub, *o);
     sub->callback([&ctx, o] {
         if (o->token.empty()) throw UsageError("--token: empty token");
-        ctx.action = [&ctx, o]() -> int {
-            LockKeys keys = o->keys();
-            check_ttl(o->ttl, "--ttl");
-            Ownership result = open_store(ctx, *o)->extend(keys, o->token, o->ttl);
-            std::string name = quote_if_needed(keys.name);
-            if (ctx.global.json) {
-                ctx.out(dump_json({{"name", to_json_text(keys.name)},
-                                   {"key", to_json_text(keys.key)},
-                                   {"extended", result == Ownership::Owned},
-                                   {"ttl_ms", o->ttl.count()}}) +
-                        "\n");
-            }
-            if (result == Ownership::Owned) {
-                if (!ctx.global.json) {
-                    ctx.out(fmt::format("extended lock {} to {}\n", name, format_duration(o->ttl)));
-                }
-                return kExitOk;
-            }
-            ctx.err(result == Ownership::Missing
-                        ? fmt::format("redis-ops: lock {} is not held (expired or deleted); not "
-                                      "re-created\n",
-                                      name)
-                        : fmt::format("redis-ops: lock {} is held under another token\n", name));
-            return kExitNegative;
-        };
+        ctx.action = [&ctx, o] { return run_extend(ctx, *o); };
     });
+}
+
+int run_status(Context& ctx, const LockOptions& o) {
+    LockKeys keys = o.keys();
+    LockStatus s = lock_status(ctx.client(), keys);
+    if (ctx.global.json) {
+        ctx.out(dump_json({{"name", to_json_text(keys.name)},
+                           {"key", to_json_text(keys.key)},
+                           {"held", s.held},
+                           {"token", s.token ? nlohmann::json(to_json_text(*s.token))
+                                             : nlohmann::json(nullptr)},
+                           {"ttl_ms", opt_ms(s.ttl)},
+                           {"fence", s.fence}}) +
+                "\n");
+    } else {
+        auto line = [](const char* field, const std::string& value) {
+            return fmt::format("{:<6} {}\n", field, value);
+        };
+        std::string ttl = !s.held ? "-" : s.ttl ? format_duration(*s.ttl) : "none";
+        ctx.out(line("name", quote_if_needed(keys.name)) + line("key", quote_if_needed(keys.key)) +
+                line("state", s.held ? "held" : "free") +
+                line("token", s.token ? quote_if_needed(*s.token) : "-") + line("ttl", ttl) +
+                line("fence", std::to_string(s.fence)));
+    }
+    if (s.held && !s.ttl) {
+        ctx.warn(
+            fmt::format("lock {} has no TTL: it blocks every other caller until "
+                        "someone releases it (lock release {} --force)",
+                        quote_if_needed(keys.name), quote_if_needed(keys.name)));
+    }
+    if (auto policy = evicting_policy(ctx.client())) {
+        ctx.warn(
+            fmt::format("maxmemory-policy is {}: under memory pressure Redis may "
+                        "evict a held lock",
+                        *policy));
+    }
+    return kExitOk;
 }
 
 void setup_status(CLI::App* parent, Context& ctx) {
     auto o = std::make_shared<LockOptions>();
     CLI::App* sub = add_leaf(parent, "status", "Show a lock's holder, TTL and fencing counter", *o);
-    sub->callback([&ctx, o] {
-        ctx.action = [&ctx, o]() -> int {
-            LockKeys keys = o->keys();
-            LockStatus s = lock_status(ctx.client(), keys);
-            if (ctx.global.json) {
-                ctx.out(dump_json({{"name", to_json_text(keys.name)},
-                                   {"key", to_json_text(keys.key)},
-                                   {"held", s.held},
-                                   {"token", s.token ? nlohmann::json(to_json_text(*s.token))
-                                                     : nlohmann::json(nullptr)},
-                                   {"ttl_ms", opt_ms(s.ttl)},
-                                   {"fence", s.fence}}) +
-                        "\n");
-            } else {
-                auto line = [](const char* field, const std::string& value) {
-                    return fmt::format("{:<6} {}\n", field, value);
-                };
-                std::string ttl = !s.held ? "-" : s.ttl ? format_duration(*s.ttl) : "none";
-                ctx.out(line("name", quote_if_needed(keys.name)) +
-                        line("key", quote_if_needed(keys.key)) +
-                        line("state", s.held ? "held" : "free") +
-                        line("token", s.token ? quote_if_needed(*s.token) : "-") +
-                        line("ttl", ttl) + line("fence", std::to_string(s.fence)));
-            }
-            if (s.held && !s.ttl) {
-                ctx.warn(
-                    fmt::format("lock {} has no TTL: it blocks every other caller until "
-                                "someone releases it (lock release {} --force)",
-                                quote_if_needed(keys.name), quote_if_needed(keys.name)));
-            }
-            if (auto policy = evicting_policy(ctx.client())) {
-                ctx.warn(
-                    fmt::format("maxmemory-policy is {}: under memory pressure Redis may "
-                                "evict a held lock",
-                                *policy));
-            }
-            return kExitOk;
-        };
-    });
+    sub->callback([&ctx, o] { ctx.action = [&ctx, o] { return run_status(ctx, *o); }; });
+}
+
+int run_command(Context& ctx, const LockOptions& o) {
+    LockRunPlan plan;
+    plan.keys = o.keys();
+    require_positive(o.ttl, "--ttl");
+    if (o.max_hold) require_positive(*o.max_hold, "--max-hold");
+    plan.token = new_lock_token();
+    plan.ttl = o.ttl;
+    plan.wait = o.wait;
+    plan.max_hold = o.max_hold;
+    plan.grace = o.grace.value_or(default_grace(o.ttl));
+    // In a terminal the command keeps the foreground group (job control, Ctrl-C);
+    // elsewhere (cron, CI) it gets a group of its own so a lost lock stops all of it.
+    plan.own_process_group = !::isatty(STDIN_FILENO);
+    plan.argv = o.command;
+    LockRunOutcome r =
+        run_locked(*open_store(ctx, o), plan, [&ctx](std::string_view note) { ctx.warn(note); });
+    switch (r.end) {
+        case RunEnd::Busy:
+            return busy(ctx, o, plan.keys, r.holder_ttl);
+        case RunEnd::ExecFailed:
+            ctx.err(fmt::format("redis-ops: cannot run {}\n", r.message));
+            return r.status;
+        case RunEnd::Lost:
+            ctx.err("redis-ops: " + r.message + "\n");
+            return kExitLockLost;
+        case RunEnd::Exited:
+            break;
+    }
+    return r.status;
 }
 
 void setup_run(CLI::App* parent, Context& ctx) {
@@ -286,36 +321,7 @@ void setup_run(CLI::App* parent, Context& ctx) {
         if (o->command.empty()) {
             throw UsageError("lock run: missing command: lock run NAME [flags] -- CMD [ARG...]");
         }
-        ctx.action = [&ctx, o]() -> int {
-            LockRunPlan plan;
-            plan.keys = o->keys();
-            check_ttl(o->ttl, "--ttl");
-            if (o->max_hold) check_ttl(*o->max_hold, "--max-hold");
-            plan.token = new_lock_token();
-            plan.ttl = o->ttl;
-            plan.wait = o->wait;
-            plan.max_hold = o->max_hold;
-            plan.grace = o->grace.value_or(default_grace(o->ttl));
-            // In a terminal the command keeps the foreground group (job control, Ctrl-C);
-            // elsewhere (cron, CI) it gets a group of its own so a lost lock stops all of it.
-            plan.own_process_group = !::isatty(STDIN_FILENO);
-            plan.argv = o->command;
-            LockRunOutcome r = run_locked(*open_store(ctx, *o), plan,
-                                          [&ctx](std::string_view note) { ctx.warn(note); });
-            switch (r.end) {
-                case RunEnd::Busy:
-                    return busy(ctx, *o, plan.keys, r.holder_ttl);
-                case RunEnd::ExecFailed:
-                    ctx.err(fmt::format("redis-ops: cannot run {}\n", r.message));
-                    return r.status;
-                case RunEnd::Lost:
-                    ctx.err("redis-ops: " + r.message + "\n");
-                    return kExitLockLost;
-                case RunEnd::Exited:
-                    break;
-            }
-            return r.status;
-        };
+        ctx.action = [&ctx, o] { return run_command(ctx, *o); };
     });
 }
 

@@ -9,7 +9,7 @@
 #include "context.hpp"
 #include "redis/errors.hpp"
 #include "surface.hpp"
-#include "util/text.hpp"
+#include "util/suggest.hpp"
 
 using namespace redisops;
 
@@ -33,31 +33,23 @@ constexpr Subcommand kSubcommands[] = {
     {"completions", setup_completions},  // hidden
 };
 
-size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-        cur[0] = i;
-        for (size_t j = 1; j <= b.size(); ++j) {
-            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+/// The parser's tree as plain data for the argv walk of util/suggest (hidden commands too: a
+/// word naming one is not unknown).
+CommandNode command_node(const CLI::App& app) {
+    CommandNode node{app.get_name(), {}, {}, {}};
+    for (const CLI::Option* opt : app.get_options()) {
+        std::vector<std::string> names;
+        for (const auto& s : opt->get_snames()) names.push_back("-" + s);
+        for (const auto& l : opt->get_lnames()) names.push_back("--" + l);
+        for (const auto& n : names) {
+            node.flags.push_back(n);
+            if (opt->get_items_expected_max() > 0) node.valued_flags.push_back(n);
         }
-        std::swap(prev, cur);
     }
-    return prev[b.size()];
-}
-
-/// "did you mean" for a mistyped subcommand of `app`.
-std::string suggestion(const CLI::App& app, std::string_view typed) {
-    std::string best;
-    size_t best_d = 3;
     for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
-        size_t d = edit_distance(typed, sub->get_name());
-        if (d < best_d || (sub->get_name().starts_with(typed) && typed.size() >= 3)) {
-            best_d = std::min(d, best_d);
-            best = sub->get_name();
-        }
+        node.children.push_back(command_node(*sub));
     }
-    return best;
+    return node;
 }
 
 int fail(int code, std::string_view message) {
@@ -102,39 +94,12 @@ int main(int argc, char** argv) {
             std::string msg = e.what();
             if (dynamic_cast<const CLI::ExtrasError*>(&e) ||
                 dynamic_cast<const CLI::RequiredError*>(&e)) {
-                // Walk the words down the tree (`lock aquire` -> under lock), skipping flag
-                // values (`-h cache` is a host), and suggest the closest child where a word
-                // names no subcommand.
-                const CLI::App* at = &app;
-                for (int i = 1; i < argc; ++i) {
-                    std::string_view word = argv[i];
-                    if (word == "--") break;
-                    if (word.starts_with("-")) {
-                        const CLI::Option* opt = nullptr;
-                        for (const CLI::App* a = at; a && !opt; a = a->get_parent()) {
-                            opt = a->get_option_no_throw(std::string(word));
-                        }
-                        if (opt && opt->get_items_expected_max() > 0) ++i;  // its value
-                        continue;
-                    }
-                    const CLI::App* child = nullptr;
-                    auto subs = at->get_subcommands([](const CLI::App*) { return true; });
-                    for (const CLI::App* sub : subs) {
-                        if (sub->check_name(std::string(word))) child = sub;
-                    }
-                    if (child) {
-                        at = child;
-                        continue;
-                    }
-                    if (!subs.empty()) {
-                        // CLI11 only says "A subcommand is required"; name the word.
-                        msg = "unknown subcommand " + clip_for_message(word) +
-                              (at == &app ? std::string() : " for '" + at->get_name() + "'");
-                    }
-                    if (auto s = suggestion(*at, word); !s.empty() && s != word) {
-                        msg += "\nDid you mean '" + s + "'?";
-                    }
-                    break;
+                // CLI11 only says "A subcommand is required" or lists the extras; say which
+                // word went wrong, and where a misplaced flag goes.
+                std::vector<std::string> words(argv + 1, argv + argc);
+                if (auto better =
+                        diagnosis_message(diagnose_argv(command_node(app), words), "redis-ops")) {
+                    msg = *better;
                 }
             }
             return fail(kExitUsage, msg + "\nRun with --help for usage.");

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <signal.h>
 
+#include "choices.hpp"
 #include "context.hpp"
 #include "stream/format.hpp"
 #include "util/units.hpp"
@@ -64,7 +65,8 @@ void setup_pubsub(CLI::App& app, Context& ctx) {
     tail->add_flag("--shard", f->shard, "Sharded channels (SSUBSCRIBE, Redis 7)");
     tail->add_option("--format", f->format,
                      "text, json, or a template: {channel} {pattern} {message}")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(suggests(kFormatNames.names(), "TEMPLATE"));
     tail->add_option("--count", f->count, "Stop after N messages")->type_name("N");
     tail->callback([&ctx, f] { ctx.action = [&ctx, f] { return run_pubsub(ctx, *f); }; });
 }

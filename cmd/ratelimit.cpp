@@ -1,6 +1,7 @@
 // ratelimit hit | status | reset: exact rate limits from the shell, decided on the server.
 #include <nlohmann/json.hpp>
 
+#include "choices.hpp"
 #include "context.hpp"
 #include "ratelimit/rate_limit.hpp"
 #include "util/text.hpp"
@@ -30,10 +31,9 @@ void add_limit_flags(CLI::App* sub, RateLimitFlags& f) {
         ->type_name("N")
         ->required();
     add_duration(sub, "--window", f.rl.window, "Window length, e.g. 1s, 20s, 1h")->required();
-    sub->add_option("--algorithm", f.algorithm,
-                    "sliding (a log: at most N in any window), "
-                    "fixed (a counter per window) or gcra")
-        ->capture_default_str();
+    sub->add_option("--algorithm", f.algorithm, described(kAlgorithms))
+        ->capture_default_str()
+        ->check(one_of(kAlgorithms));
     sub->add_option_function<std::string>(
            "--cost",
            [&f](const std::string& v) { f.rl.cost = parse_count(v, "--cost", 1, kMaxLimit); },
@@ -71,19 +71,42 @@ int print_decision(Context& ctx, const RateLimit& rl, const RateDecision& d) {
     return d.allowed ? kExitOk : kExitNegative;
 }
 
+/// `hit` (consume) or `status` (peek).
+int run_decision(Context& ctx, const RateLimitFlags& f, bool consume) {
+    RateLimit rl = f.rl;
+    rl.algorithm = parse_algorithm(f.algorithm, "--algorithm");
+    validate(rl);  // before connecting: bad input is exit 2 even with Redis down
+    RateDecision d = consume ? hit(ctx.client(), rl) : peek(ctx.client(), rl);
+    return print_decision(ctx, rl, d);
+}
+
+int run_reset(Context& ctx, const RateLimitFlags& f) {
+    std::optional<Algorithm> a;
+    if (f.reset_algorithm) a = parse_algorithm(*f.reset_algorithm, "--algorithm");
+    limit_base(f.rl.prefix, f.rl.key);  // KEY errors before connecting
+    auto deleted = reset(ctx.client(), f.rl.prefix, f.rl.key, a);
+    if (ctx.style().json) {
+        nlohmann::json keys = nlohmann::json::array();
+        for (const auto& k : deleted) keys.push_back(to_json_text(k));
+        ctx.out(
+            dump_json(
+                {{"key", to_json_text(f.rl.key)}, {"deleted", deleted.size()}, {"keys", keys}}) +
+            "\n");
+    } else {
+        std::string text;
+        for (const auto& k : deleted) text += "deleted " + quote_if_needed(k) + "\n";
+        ctx.out(text + "deleted: " + std::to_string(deleted.size()) + "\n");
+    }
+    return kExitOk;
+}
+
 void setup_decision(CLI::App* parent, Context& ctx, const char* name, const char* help,
                     bool consume) {
     auto flags = std::make_shared<RateLimitFlags>();
     auto* sub = parent->add_subcommand(name, help);
     add_limit_flags(sub, *flags);
     sub->callback([&ctx, flags, consume] {
-        ctx.action = [&ctx, flags, consume] {
-            RateLimit rl = flags->rl;
-            rl.algorithm = parse_algorithm(flags->algorithm, "--algorithm");
-            validate(rl);  // before connecting: bad input is exit 2 even with Redis down
-            RateDecision d = consume ? hit(ctx.client(), rl) : peek(ctx.client(), rl);
-            return print_decision(ctx, rl, d);
-        };
+        ctx.action = [&ctx, flags, consume] { return run_decision(ctx, *flags, consume); };
     });
 }
 
@@ -93,28 +116,9 @@ void setup_reset(CLI::App* parent, Context& ctx) {
                                        "Delete a limit's state (every algorithm's "
                                        "unless --algorithm is given)");
     add_key_and_prefix(sub, *flags);
-    sub->add_option("--algorithm", flags->reset_algorithm, "sliding, fixed or gcra");
-    sub->callback([&ctx, flags] {
-        ctx.action = [&ctx, flags] {
-            std::optional<Algorithm> a;
-            if (flags->reset_algorithm) a = parse_algorithm(*flags->reset_algorithm, "--algorithm");
-            limit_base(flags->rl.prefix, flags->rl.key);  // KEY errors before connecting
-            auto deleted = reset(ctx.client(), flags->rl.prefix, flags->rl.key, a);
-            if (ctx.style().json) {
-                nlohmann::json keys = nlohmann::json::array();
-                for (const auto& k : deleted) keys.push_back(to_json_text(k));
-                ctx.out(dump_json({{"key", to_json_text(flags->rl.key)},
-                                   {"deleted", deleted.size()},
-                                   {"keys", keys}}) +
-                        "\n");
-            } else {
-                std::string text;
-                for (const auto& k : deleted) text += "deleted " + quote_if_needed(k) + "\n";
-                ctx.out(text + "deleted: " + std::to_string(deleted.size()) + "\n");
-            }
-            return kExitOk;
-        };
-    });
+    sub->add_option("--algorithm", flags->reset_algorithm, "Only this algorithm's state")
+        ->check(one_of(kAlgorithms));
+    sub->callback([&ctx, flags] { ctx.action = [&ctx, flags] { return run_reset(ctx, *flags); }; });
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 #include "audit/audit.hpp"
 #include "audit/checks.hpp"
 #include "audit/report.hpp"
+#include "audit/walk.hpp"
+#include "choices.hpp"
 #include "context.hpp"
 #include "redis/errors.hpp"
 #include "util/units.hpp"
@@ -48,7 +50,9 @@ int run_scan_audit(Context& ctx, ScanAuditFlags& f, bool format_given) {
         static_cast<size_t>(parse_count(f.max_patterns, "--max-patterns", 1, 1000000));
     o.walk.rate = static_cast<double>(parse_count(f.rate, "--rate", 0, 1000000000));
     Gates gates{parse_fail_on(f.fail_on), parse_no_ttl_limit(f.max_no_ttl)};
-    std::string format = format_given ? f.format : (ctx.global.json ? "json" : "table");
+    ReportFormat format = format_given      ? kReportFormats.parse(f.format, "--format")
+                          : ctx.global.json ? ReportFormat::Json
+                                            : ReportFormat::Table;
 
     const OutputStyle& style = ctx.style();
     bool progress = style.err_tty;
@@ -68,12 +72,17 @@ int run_scan_audit(Context& ctx, ScanAuditFlags& f, bool format_given) {
     if (progress) ctx.err("\r\x1b[K");
 
     auto checks = evaluate_checks(report, gates);
-    if (format == "json")
-        ctx.out(dump_json(audit_json(report, checks)) + "\n");
-    else if (format == "junit")
-        ctx.out(audit_junit(report, checks));
-    else
-        ctx.out(audit_text(report, checks, style));
+    switch (format) {
+        case ReportFormat::Json:
+            ctx.out(dump_json(audit_json(report, checks)) + "\n");
+            break;
+        case ReportFormat::Junit:
+            ctx.out(audit_junit(report, checks));
+            break;
+        case ReportFormat::Table:
+            ctx.out(audit_text(report, checks, style));
+            break;
+    }
 
     if (!report.complete) {
         for (const auto& n : report.nodes) {
@@ -103,7 +112,8 @@ void setup_scan_audit(CLI::App& app, Context& ctx) {
     WalkOptions& w = f->audit.walk;
     sub->add_option("--match", w.match, "Only keys matching GLOB (SCAN MATCH)")->type_name("GLOB");
     sub->add_option("--type", w.type, "Only keys of this type (SCAN TYPE): string, hash, list, …")
-        ->type_name("T");
+        ->type_name("T")
+        ->check(suggests(kKeyTypes.names(), "MODULE-TYPE"));
     add_size(sub, "--big-bytes", f->audit.limits.big_bytes,
              "A key this big or bigger is big (default 100kb)");
     sub->add_option("--big-elements", f->big_elements,
@@ -116,12 +126,13 @@ void setup_scan_audit(CLI::App& app, Context& ctx) {
         ->type_name("GLOB");
     sub->add_option("--fail-on", f->fail_on,
                     "Exit 1 when these checks find something: no-ttl,big,keys-usage")
-        ->type_name("CHECKS");
+        ->type_name("CHECKS")
+        ->check(list_of(kChecks));
     sub->add_option("--max-no-ttl", f->max_no_ttl,
                     "Keys without TTL tolerated by --fail-on no-ttl: N or P% (0)")
         ->type_name("N|P%");
     auto* format = sub->add_option("--format", f->format, "table (default), json or junit")
-                       ->check(CLI::IsMember({"table", "json", "junit"}));
+                       ->check(one_of(kReportFormats));
     sub->add_option("--rate", f->rate, "At most KEYS/S keys a second per node (0: no limit)")
         ->type_name("KEYS/S");
     sub->add_option("--count", f->count, "SCAN COUNT per page (default 1000)")->type_name("N");

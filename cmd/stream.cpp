@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <signal.h>
 
+#include "choices.hpp"
 #include "context.hpp"
 #include "redis/errors.hpp"
 #include "stream/format.hpp"
@@ -32,7 +33,7 @@ int run_tail(Context& ctx, const TailFlags& f, bool claim_given) {
     o.create_group = f.create_group;
     o.ack = f.ack;
     if (claim_given) o.claim_idle = f.claim_idle;
-    if (f.block.count() == 0) throw UsageError("--block: must be above zero");
+    require_positive(f.block, "--block");
     o.block = f.block;
     EntryFormat format = EntryFormat::parse(f.format, ctx.global.json, o.streams.size() > 1);
     Client& client = ctx.client();
@@ -127,7 +128,8 @@ void setup_stream(CLI::App& app, Context& ctx) {
     tail->add_option("--format", f->format,
                      "text, json, or a template: {id} {stream} {field:NAME} {fields}, "
                      "escapes \\n \\t, {{ }}")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(suggests(kFormatNames.names(), "TEMPLATE"));
     tail->add_option("--group", f->group, "Read as this consumer group (XREADGROUP)");
     tail->add_option("--consumer", f->consumer, "Consumer name within --group");
     tail->add_flag("--create-group", f->create_group,

@@ -9,33 +9,12 @@
 
 namespace redisops {
 
-const char* check_name(Check c) {
-    switch (c) {
-        case Check::NoTtl:
-            return "no-ttl";
-        case Check::Big:
-            return "big";
-        case Check::KeysUsage:
-            return "keys-usage";
-    }
-    return "?";
-}
-
 std::set<Check> parse_fail_on(std::string_view list) {
     std::set<Check> out;
     while (!list.empty()) {
         size_t comma = list.find(',');
         std::string_view item = list.substr(0, comma);
-        if (item == "no-ttl")
-            out.insert(Check::NoTtl);
-        else if (item == "big")
-            out.insert(Check::Big);
-        else if (item == "keys-usage")
-            out.insert(Check::KeysUsage);
-        else if (!item.empty()) {
-            throw UsageError(
-                fmt::format("--fail-on: unknown check '{}' (no-ttl, big, keys-usage)", item));
-        }
+        if (!item.empty()) out.insert(kChecks.parse(item, "--fail-on"));
         if (comma == std::string_view::npos) break;
         list.remove_prefix(comma + 1);
     }

@@ -8,12 +8,22 @@
 #include <vector>
 
 #include "audit/audit.hpp"
+#include "util/enum_table.hpp"
 
 namespace redisops {
 
 enum class Check { NoTtl, Big, KeysUsage };
+
+/// The names --fail-on takes, also the `name` of each check in JSON and JUnit.
+inline constexpr EnumTable kChecks{
+    "check", std::array{
+                 EnumName<Check>{"no-ttl", Check::NoTtl, "keys without a TTL over --max-no-ttl"},
+                 EnumName<Check>{"big", Check::Big, "keys over --big-bytes or --big-elements"},
+                 EnumName<Check>{"keys-usage", Check::KeysUsage, "evidence that clients call KEYS"},
+             }};
+
 /// "no-ttl", "big", "keys-usage".
-const char* check_name(Check c);
+constexpr std::string_view check_name(Check c) { return kChecks.name(c); }
 /// Parses "no-ttl,big,keys-usage" (any subset); throws UsageError naming --fail-on.
 std::set<Check> parse_fail_on(std::string_view list);
 

@@ -7,9 +7,21 @@
 
 #include "audit/audit.hpp"
 #include "audit/checks.hpp"
+#include "util/enum_table.hpp"
 #include "util/output.hpp"
 
 namespace redisops {
+
+enum class ReportFormat { Table, Json, Junit };
+
+/// scan-audit --format.
+inline constexpr EnumTable kReportFormats{
+    "format",
+    std::array{
+        EnumName<ReportFormat>{"table", ReportFormat::Table, "tables for people (the default)"},
+        EnumName<ReportFormat>{"json", ReportFormat::Json, "one JSON document"},
+        EnumName<ReportFormat>{"junit", ReportFormat::Junit, "JUnit XML, a testcase per check"},
+    }};
 
 nlohmann::json audit_json(const AuditReport& r, const std::vector<CheckOutcome>& checks);
 /// Tables for people; plain text without colour when style says so.

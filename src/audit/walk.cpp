@@ -21,13 +21,8 @@ using Clock = std::chrono::steady_clock;
 
 /// The O(1) length command for a type; nullptr for types without one (modules).
 const char* length_command(std::string_view type) {
-    if (type == "string") return "STRLEN";
-    if (type == "hash") return "HLEN";
-    if (type == "list") return "LLEN";
-    if (type == "set") return "SCARD";
-    if (type == "zset") return "ZCARD";
-    if (type == "stream") return "XLEN";
-    return nullptr;
+    auto command = kKeyTypes.find(type);
+    return command ? command->data() : nullptr;  // the table's literals end in NUL
 }
 
 /// The new keys of one SCAN page and, once their replies arrive, what they look like.

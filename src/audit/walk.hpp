@@ -12,8 +12,21 @@
 #include "audit/fingerprint_set.hpp"
 #include "audit/tally.hpp"
 #include "redis/connection.hpp"
+#include "util/enum_table.hpp"
 
 namespace redisops {
+
+/// The core key types (TYPE's replies, --type's names), each with its O(1) length command.
+/// SCAN TYPE also takes a module's type name, so --type is not limited to these.
+inline constexpr EnumTable kKeyTypes{"type",
+                                     std::array{
+                                         EnumName<std::string_view>{"string", "STRLEN", "strings"},
+                                         EnumName<std::string_view>{"list", "LLEN", "lists"},
+                                         EnumName<std::string_view>{"set", "SCARD", "sets"},
+                                         EnumName<std::string_view>{"zset", "ZCARD", "sorted sets"},
+                                         EnumName<std::string_view>{"hash", "HLEN", "hashes"},
+                                         EnumName<std::string_view>{"stream", "XLEN", "streams"},
+                                     }};
 
 struct WalkOptions {
     std::string match;                // pushed to SCAN MATCH

@@ -41,10 +41,6 @@ LockKeys LockKeys::make(std::string_view name, std::string_view prefix) {
 
 std::string new_lock_token() { return random_hex(16); }
 
-void check_ttl(Millis ttl, std::string_view flag) {
-    if (ttl.count() <= 0) throw UsageError(std::string(flag) + ": must be above zero");
-}
-
 AcquireAttempt try_acquire(Client& client, const LockKeys& keys, const std::string& token,
                            Millis ttl) {
     const auto sent_at = Clock::now();

@@ -28,8 +28,6 @@ struct LockKeys {
 /// A new token: 16 bytes (128 bits) from the OS CSPRNG as 32 hex digits, the format redis-py
 /// uses, so either tool can hand its token to the other.
 std::string new_lock_token();
-/// Throws UsageError naming `flag` unless the TTL is above zero.
-void check_ttl(Millis ttl, std::string_view flag);
 
 struct AcquireAttempt {
     bool acquired = false;

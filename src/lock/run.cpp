@@ -9,7 +9,7 @@ namespace redisops {
 
 LockRunOutcome run_locked(LockStore& store, const LockRunPlan& plan, const RunNotice& notice) {
     if (plan.argv.empty()) throw UsageError("lock run: no command given after --");
-    check_ttl(plan.ttl, "--ttl");
+    require_positive(plan.ttl, "--ttl");
     check_grace(plan.ttl, plan.grace);
 
     AcquireAttempt acquired = store.acquire(plan.keys, plan.token, plan.ttl, plan.wait);

@@ -7,26 +7,6 @@
 
 namespace redisops {
 
-std::string_view algorithm_name(Algorithm a) {
-    switch (a) {
-        case Algorithm::Sliding:
-            return "sliding";
-        case Algorithm::Fixed:
-            return "fixed";
-        case Algorithm::Gcra:
-            return "gcra";
-    }
-    return "?";
-}
-
-Algorithm parse_algorithm(std::string_view text, std::string_view flag) {
-    for (Algorithm a : kAllAlgorithms) {
-        if (text == algorithm_name(a)) return a;
-    }
-    throw UsageError(
-        fmt::format("{}: unknown algorithm '{}' (use sliding, fixed or gcra)", flag, text));
-}
-
 std::string limit_base(std::string_view prefix, std::string_view key) {
     if (key.empty()) throw UsageError("KEY: must not be empty");
     // A hashtag counts only when the first '{' is closed by a later '}' with something between;

@@ -9,17 +9,27 @@
 #include <string>
 #include <string_view>
 
+#include "util/enum_table.hpp"
+
 namespace redisops {
 
 enum class Algorithm { Sliding, Fixed, Gcra };
 
-inline constexpr Algorithm kAllAlgorithms[] = {Algorithm::Sliding, Algorithm::Fixed,
-                                               Algorithm::Gcra};
+/// --algorithm: the names are also the key suffixes, so they never change.
+inline constexpr EnumTable kAlgorithms{
+    "algorithm",
+    std::array{
+        EnumName<Algorithm>{"sliding", Algorithm::Sliding, "a log: at most N in any window"},
+        EnumName<Algorithm>{"fixed", Algorithm::Fixed, "a counter per window"},
+        EnumName<Algorithm>{"gcra", Algorithm::Gcra, "a steady rate with a burst of N"},
+    }};
 
 /// "sliding", "fixed", "gcra".
-std::string_view algorithm_name(Algorithm a);
+constexpr std::string_view algorithm_name(Algorithm a) { return kAlgorithms.name(a); }
 /// Throws UsageError naming `flag` for anything but the three names.
-Algorithm parse_algorithm(std::string_view text, std::string_view flag);
+inline Algorithm parse_algorithm(std::string_view text, std::string_view flag) {
+    return kAlgorithms.parse(text, flag);
+}
 
 /// The part every key of the limit starts with: "<prefix>{<key>}". When that would not be a
 /// valid hashtag (the key starts with '}' or the prefix holds "{}"), "{<prefix><key>}".

@@ -6,6 +6,7 @@
 #include "redis/script.hpp"
 #include "util/random.hpp"
 #include "util/text.hpp"
+#include "util/units.hpp"
 
 namespace redisops {
 namespace {
@@ -120,7 +121,7 @@ void validate(const RateLimit& rl) {
                                          ? " (its log keeps one entry per unit; use fixed or gcra)"
                                          : ""));
     }
-    if (rl.window.count() <= 0) throw UsageError("--window: must be above zero");
+    require_positive(rl.window, "--window");
     if (rl.cost <= 0) throw UsageError(fmt::format("--cost: must be at least 1, not {}", rl.cost));
     if (rl.cost > kMaxLimit) throw UsageError(fmt::format("--cost: {} is too large", rl.cost));
 }
@@ -133,7 +134,8 @@ std::vector<std::string> reset(Client& client, std::string_view prefix, std::str
                                std::optional<Algorithm> algorithm) {
     std::string base = limit_base(prefix, key);
     std::vector<std::string> keys;
-    for (Algorithm a : kAllAlgorithms) {
+    for (const auto& entry : kAlgorithms.entries()) {
+        Algorithm a = entry.value;
         if (algorithm && *algorithm != a) continue;
         if (a != Algorithm::Fixed) {
             keys.push_back(state_key(base, a));

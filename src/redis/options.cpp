@@ -6,6 +6,7 @@
 
 #include "redis/errors.hpp"
 #include "util/text.hpp"
+#include "util/units.hpp"
 
 namespace redisops {
 namespace {
@@ -72,8 +73,9 @@ std::string ServerAddress::display() const {
     return fmt::format("{}:{}", host, port);
 }
 
-ServerAddress parse_host_port(std::string_view text, std::string_view what) {
+ServerAddress parse_host_port(std::string_view text, std::string_view what, int default_port) {
     ServerAddress addr;
+    addr.port = default_port;
     std::string_view host = text;
     std::string_view port;
     if (!text.empty() && text.front() == '[') {
@@ -199,6 +201,75 @@ ConnectionOptions parse_url(std::string_view url) {
     }
     if (!path.empty()) opts.db = parse_db(path, what);
     return opts;
+}
+
+ConnectionOptions connection_options(const ConnectionFlags& f) {
+    ConnectionOptions o;
+    if (f.url) {
+        if (f.url->empty()) throw UsageError("--url: empty URL");
+        o = parse_url(*f.url);
+    }
+    // Flags override the URL; --socket overrides --host and --port (as in redis-cli).
+    if (f.host) {
+        if (f.host->empty()) throw UsageError("--host: empty host name");
+        o.address.host = *f.host;
+        o.address.unix_path.clear();
+    }
+    if (f.port) {
+        o.address.port = *f.port;
+        o.address.unix_path.clear();
+    }
+    if (f.socket) {
+        if (f.socket->empty()) throw UsageError("--socket: empty path");
+        o.address.unix_path = *f.socket;
+    }
+    if (f.db) o.db = *f.db;
+    if (f.user) o.user = *f.user;
+    if (f.password) {
+        o.password = f.password;
+    } else if (!o.password && f.env_password && !f.env_password->empty()) {
+        o.password = f.env_password;
+    }
+
+    o.tls.enabled = o.tls.enabled || f.tls;
+    bool tls_files = f.cacert || f.cacertdir || f.cert || f.key || f.sni || f.insecure;
+    if (!o.tls.enabled && tls_files) {
+        throw UsageError("--cacert, --cert, --key, --sni and --insecure need --tls or rediss://");
+    }
+    o.tls.cacert = f.cacert.value_or("");
+    o.tls.cacertdir = f.cacertdir.value_or("");
+    o.tls.cert = f.cert.value_or("");
+    o.tls.key = f.key.value_or("");
+    o.tls.sni = f.sni.value_or("");
+    o.tls.insecure = f.insecure;
+    if (o.tls.cert.empty() != o.tls.key.empty()) {
+        throw UsageError("--cert and --key go together (mutual TLS needs both)");
+    }
+
+    o.cluster = f.cluster;
+    for (const auto& s : f.sentinels) {
+        o.sentinels.push_back(parse_host_port(s, "--sentinel", kSentinelPort));
+    }
+    o.master_name = f.master;
+    o.sentinel_user = f.sentinel_user;
+    if (f.sentinel_password) {
+        o.sentinel_password = f.sentinel_password;
+    } else if (f.env_sentinel_password && !f.env_sentinel_password->empty()) {
+        o.sentinel_password = f.env_sentinel_password;
+    }
+    if (!o.sentinels.empty() && o.master_name.empty()) {
+        throw UsageError("--sentinel needs --master NAME");
+    }
+    if (o.sentinels.empty() && !o.master_name.empty()) {
+        throw UsageError("--master needs at least one --sentinel HOST:PORT");
+    }
+    if (o.cluster && !o.sentinels.empty()) {
+        throw UsageError("--cluster and --sentinel cannot be combined");
+    }
+
+    o.connect_timeout = parse_positive_duration(f.connect_timeout, "--connect-timeout");
+    if (f.timeout) o.command_timeout = parse_positive_duration(*f.timeout, "--timeout");
+    return o;
 }
 
 }  // namespace redisops

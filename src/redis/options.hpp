@@ -31,8 +31,10 @@ struct ServerAddress {
     std::string display() const;
 };
 
-/// Parses "HOST:PORT" (IPv6 as "[::1]:6379"); throws UsageError naming `what`.
-ServerAddress parse_host_port(std::string_view text, std::string_view what);
+/// Parses "HOST:PORT" (IPv6 as "[::1]:6379"), or HOST alone for `default_port`; throws
+/// UsageError naming `what`.
+ServerAddress parse_host_port(std::string_view text, std::string_view what,
+                              int default_port = 6379);
 
 struct ConnectionOptions {
     ServerAddress address;
@@ -60,5 +62,35 @@ struct ConnectionOptions {
 /// unix:///path/to.sock[?db=N]. Percent-escapes in user and password are decoded.
 /// Throws UsageError naming the problem, never echoing the password.
 ConnectionOptions parse_url(std::string_view url);
+
+/// The port a sentinel listens on when --sentinel HOST names none, as in redis-cli.
+inline constexpr int kSentinelPort = 26379;
+
+/// The connection flags as the user gave them, before any rule is applied. cmd/ fills it from
+/// the parsed flags and the environment; nullopt means "not given" (so a default and an
+/// explicit value can be told apart: `-u ''` is an error, an unset REDIS_URL is not).
+struct ConnectionFlags {
+    std::optional<std::string> url;  // -u/--url, or REDIS_URL when set and not empty
+    std::optional<std::string> host, socket, user, password;
+    std::optional<int> port, db;
+    bool tls = false;
+    std::optional<std::string> cacert, cacertdir, cert, key, sni;
+    bool insecure = false;
+    bool cluster = false;
+    std::vector<std::string> sentinels;  // HOST[:PORT] each
+    std::string master;
+    std::string sentinel_user;
+    std::optional<std::string> sentinel_password;
+    std::string connect_timeout = "5s";
+    std::optional<std::string> timeout;
+    // REDISCLI_AUTH and REDIS_SENTINEL_AUTH, when set and not empty: used when no flag or URL
+    // gives a password, so a password need not show in `ps`.
+    std::optional<std::string> env_password, env_sentinel_password;
+};
+
+/// The rules between the flags: a URL first, then --host/--port over it, --socket over both;
+/// TLS file flags need --tls or rediss://; --cert with --key; --sentinel with --master (and
+/// not with --cluster); timeouts above zero. Throws UsageError naming the flag.
+ConnectionOptions connection_options(const ConnectionFlags& flags);
 
 }  // namespace redisops

@@ -6,6 +6,7 @@
 #include "redis/slot.hpp"
 #include "util/random.hpp"
 #include "util/text.hpp"
+#include "util/units.hpp"
 
 namespace redisops {
 namespace {
@@ -60,10 +61,6 @@ Reply eval_unsplit(Client& client, const Script& script, const Args& keys, const
 
 std::string ms_arg(std::chrono::milliseconds d) { return std::to_string(d.count()); }
 
-void check_ttl(std::chrono::milliseconds ttl) {
-    if (ttl.count() <= 0) throw UsageError("--ttl: must be above zero");
-}
-
 }  // namespace
 
 bool session_keys_split(const Client& client, std::string_view session_key,
@@ -85,7 +82,7 @@ std::string new_session_id() {
 
 CreatedSession create_session(Client& client, const SessionLayout& layout, const NewSession& req) {
     check_identifier(req.user_id, "--user-id");
-    check_ttl(req.ttl);
+    require_positive(req.ttl, "--ttl");
     Args field_args;
     for (const auto& f : req.fields) {
         if (f.name.empty() || is_reserved_field(f.name)) {
@@ -152,7 +149,7 @@ std::chrono::milliseconds default_touch_ttl(const Session& s) {
 
 bool touch_session(Client& client, const SessionLayout& layout, const Session& s,
                    std::chrono::milliseconds ttl) {
-    check_ttl(ttl);
+    require_positive(ttl, "--ttl");
     std::optional<std::string> index;
     if (s.user_id) index = layout.index_key(*s.user_id);
     bool split = index && session_keys_split(client, s.key, *index);

@@ -86,9 +86,9 @@ void append_json_fields(std::string& out, const StreamEntry& e) {
 }
 
 FormatKind kind_of(std::string_view spec, bool json_flag) {
-    if (json_flag || spec == "json") return FormatKind::Json;
-    if (spec.empty() || spec == "text") return FormatKind::Text;
-    return FormatKind::Template;
+    if (json_flag) return FormatKind::Json;
+    if (spec.empty()) return FormatKind::Text;
+    return kFormatNames.find(spec).value_or(FormatKind::Template);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "stream/template.hpp"
+#include "util/enum_table.hpp"
 
 namespace redisops {
 
@@ -28,6 +29,14 @@ struct PubSubMessage {
 };
 
 enum class FormatKind { Text, Json, Template };
+
+/// The fixed names of --format; anything else is a template.
+inline constexpr EnumTable kFormatNames{
+    "format",
+    std::array{
+        EnumName<FormatKind>{"text", FormatKind::Text, "redis-cli style lines (the default)"},
+        EnumName<FormatKind>{"json", FormatKind::Json, "JSON Lines, one object per line"},
+    }};
 
 /// Appends `bytes` as a JSON string: valid UTF-8 as is (escaped), other bytes as the code
 /// points U+0080..U+00FF of the same value (the rule of to_json_text).

@@ -38,9 +38,7 @@ void validate(const TailOptions& o, bool cluster) {
             "--from with --group only sets where --create-group starts the group; "
             "the group itself remembers where it is");
     }
-    if (o.claim_idle && o.claim_idle->count() == 0) {
-        throw UsageError("--claim-idle: must be above zero");
-    }
+    if (o.claim_idle) require_positive(*o.claim_idle, "--claim-idle");
     // One blocking read covers all the streams, so on a cluster they must share a slot.
     bool one_read = o.follow || grouped;
     if (cluster && one_read && o.streams.size() > 1) {

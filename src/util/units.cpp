@@ -62,6 +62,16 @@ std::chrono::milliseconds parse_duration(std::string_view text, std::string_view
     return std::chrono::milliseconds(static_cast<long long>(std::llround(ms)));
 }
 
+void require_positive(std::chrono::milliseconds d, std::string_view flag) {
+    if (d.count() <= 0) throw UsageError(fmt::format("{}: must be above zero", flag));
+}
+
+std::chrono::milliseconds parse_positive_duration(std::string_view text, std::string_view flag) {
+    auto d = parse_duration(text, flag);
+    require_positive(d, flag);
+    return d;
+}
+
 uint64_t parse_size(std::string_view text, std::string_view flag) {
     auto bad = [&](std::string_view why) {
         return UsageError(

@@ -135,7 +135,8 @@ TEST_CASE("keys with newlines and NUL bytes survive a round trip through stdin")
     CHECK(get.out == value);
 
     std::string big(1 << 20, '\n');
-    CliResult one_mb = run_cli(server, {"cache", "set", "big:key", "-", "--ttl", "1h"}, cli_options(big));
+    CliResult one_mb =
+        run_cli(server, {"cache", "set", "big:key", "-", "--ttl", "1h"}, cli_options(big));
     CHECK(one_mb.exit_code == 0);
     CHECK(server.connect().command({"STRLEN", "big:key"}).integer() == 1 << 20);
 }
@@ -169,4 +170,64 @@ TEST_CASE("a server error reply exits 4 with the server's message") {
     CHECK(r.err.find("WRONGTYPE") != std::string::npos);
     check_clean(r);
     CHECK(server.connect().command({"LLEN", "a-list"}).integer() == 1);
+}
+
+TEST_CASE("a subcommand's flag before the subcommand says where it goes, and writes nothing") {
+    RedisServer server;
+    auto r = run_cli(server, {"--prefix", "sess:", "session", "get", "X"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("--prefix belongs to 'session get' and goes after it") != std::string::npos);
+    CHECK(r.err.find("unknown subcommand") == std::string::npos);
+    check_clean(r);
+    // Between a parent and its leaf, with the value given as --flag=value.
+    auto lock = run_cli(server, {"lock", "--ttl=5s", "acquire", "job"});
+    CHECK(lock.exit_code == 2);
+    CHECK(lock.err.find("--ttl belongs to 'lock acquire'") != std::string::npos);
+    CHECK(server.connect().command({"DBSIZE"}).integer() == 0);
+    // Placed after the subcommand it works.
+    auto ok = run_cli(server, {"session", "get", "X", "--prefix", "sess:"});
+    CHECK(ok.exit_code == 1);  // not found, asked under sess:
+}
+
+TEST_CASE("-u '' is a usage error; an empty REDIS_URL counts as unset") {
+    RedisServer server;
+    auto empty =
+        run_cli({"-u", "", "cache", "set", "k", "v", "--ttl", "1m"}, cli_options("", {}, 30));
+    CHECK(empty.exit_code == 2);
+    CHECK(empty.err.find("--url: empty URL") != std::string::npos);
+    check_clean(empty);
+    CHECK(server.connect().command({"DBSIZE"}).integer() == 0);
+
+    // REDIS_URL= (exported empty, as `export REDIS_URL=` leaves it) falls back to -p.
+    auto env = run_cli(server, {"cache", "set", "k", "v", "--ttl", "1m"},
+                       cli_options("", {{"REDIS_URL", ""}}, 30));
+    CHECK(env.exit_code == 0);
+    auto conn = server.connect();
+    CHECK(conn.command({"GET", "k"}).str() == "v");
+    CHECK(conn.command({"PTTL", "k"}).integer() > 0);
+}
+
+TEST_CASE("--sentinel HOST without a port asks port 26379, as redis-cli does") {
+    auto r = run_cli({"--sentinel", "127.0.0.1", "--master", "mymaster", "--connect-timeout",
+                      "300ms", "cache", "get", "k"},
+                     cli_options("", {}, 30));
+    CHECK(r.exit_code == 3);
+    CHECK(r.err.find("127.0.0.1:26379") != std::string::npos);
+    CHECK(r.err.find(":6379") == std::string::npos);
+}
+
+TEST_CASE("a mistyped choice lists the valid names and suggests the closest") {
+    auto algo =
+        run_cli({"ratelimit", "hit", "k", "--limit", "5", "--window", "1s", "--algorithm", "gcar"},
+                cli_options("", {}, 30));
+    CHECK(algo.exit_code == 2);
+    CHECK(algo.err.find("unknown algorithm gcar (use sliding, fixed or gcra)") !=
+          std::string::npos);
+    CHECK(algo.err.find("Did you mean 'gcra'?") != std::string::npos);
+    auto checks = run_cli({"scan-audit", "--fail-on", "no-ttl,keys-usge"}, cli_options("", {}, 30));
+    CHECK(checks.exit_code == 2);
+    CHECK(checks.err.find("Did you mean 'keys-usage'?") != std::string::npos);
+    auto format = run_cli({"scan-audit", "--format", "jsn"}, cli_options("", {}, 30));
+    CHECK(format.exit_code == 2);
+    CHECK(format.err.find("use table, json or junit") != std::string::npos);
 }

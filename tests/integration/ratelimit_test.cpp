@@ -22,7 +22,8 @@ using nlohmann::json;
 
 namespace {
 
-const std::vector<std::string> kAlgorithms = {"sliding", "fixed", "gcra"};
+// Every algorithm, by the names the CLI takes (the table in ratelimit/keys.hpp).
+const std::vector<std::string> kAlgorithmNames = redisops::kAlgorithms.names();
 
 struct Hit {
     int exit_code;
@@ -110,7 +111,7 @@ long long fixed_index(const json& doc) {
 TEST_CASE("each algorithm allows exactly 5 of 7 quick hits against 5 per 20 s") {
     RedisServer server;
     Connection c = server.connect();
-    for (const auto& algorithm : kAlgorithms) {
+    for (const auto& algorithm : kAlgorithmNames) {
         CAPTURE(algorithm);
         if (algorithm == "fixed") wait_for_fresh_window(c, 20s, 10s);
         std::string key = "api:" + algorithm;
@@ -167,7 +168,7 @@ TEST_CASE("text output has one 'field: value' line per field") {
 TEST_CASE("status peeks without consuming, and exits 1 once a hit would be limited") {
     RedisServer server;
     Connection c = server.connect();
-    for (const auto& algorithm : kAlgorithms) {
+    for (const auto& algorithm : kAlgorithmNames) {
         CAPTURE(algorithm);
         if (algorithm == "fixed") wait_for_fresh_window(c, 1h, 30s);
         std::string key = "peek:" + algorithm;
@@ -208,7 +209,7 @@ TEST_CASE("reset deletes one algorithm's state, or every algorithm's, and nothin
     RedisServer server;
     Connection c = server.connect();
     c.command({"SET", "ratelimit:{other}:gcra", "1", "PX", "60000"});
-    for (const auto& algorithm : kAlgorithms)
+    for (const auto& algorithm : kAlgorithmNames)
         ratelimit(server, "hit", "r", limit_flags(algorithm, 5, "1h"));
     // An older fixed window that has not expired yet belongs to the limit too.
     c.command({"SET", "ratelimit:{r}:fixed:1", "3", "PX", "60000"});
@@ -233,7 +234,7 @@ TEST_CASE("reset deletes one algorithm's state, or every algorithm's, and nothin
 TEST_CASE("--cost consumes N at once; a cost above the limit is never possible (-1)") {
     RedisServer server;
     Connection c = server.connect();
-    for (const auto& algorithm : kAlgorithms) {
+    for (const auto& algorithm : kAlgorithmNames) {
         CAPTURE(algorithm);
         if (algorithm == "fixed") wait_for_fresh_window(c, 1h, 30s);
         std::string key = "cost:" + algorithm;
@@ -275,7 +276,7 @@ TEST_CASE("--cost consumes N at once; a cost above the limit is never possible (
 TEST_CASE("4 processes x 40 hits against a limit of 100 allow exactly 100, every algorithm") {
     RedisServer server;
     Connection c = server.connect();
-    for (const auto& algorithm : kAlgorithms) {
+    for (const auto& algorithm : kAlgorithmNames) {
         CAPTURE(algorithm);
         // A 1 h window: no gcra unit refills and no fixed window ends during the test.
         if (algorithm == "fixed") wait_for_fresh_window(c, 1h, 60s);
@@ -308,7 +309,7 @@ TEST_CASE("4 processes x 40 hits against a limit of 100 allow exactly 100, every
 TEST_CASE("8 processes x 200 hits against a limit of 500 allow exactly 500, every algorithm") {
     RedisServer server;
     Connection c = server.connect();
-    for (const auto& algorithm : kAlgorithms) {
+    for (const auto& algorithm : kAlgorithmNames) {
         CAPTURE(algorithm);
         if (algorithm == "fixed") wait_for_fresh_window(c, 1h, 60s);
         RateLimit rl{.key = "swarm:" + algorithm,
@@ -472,7 +473,7 @@ TEST_CASE("gcra spaces hits at window/N after the burst") {
 TEST_CASE("after SCRIPT FLUSH the next hit reloads the script and counts on") {
     RedisServer server;
     Connection c = server.connect();
-    for (const auto& algorithm : kAlgorithms) {
+    for (const auto& algorithm : kAlgorithmNames) {
         CAPTURE(algorithm);
         if (algorithm == "fixed") wait_for_fresh_window(c, 1h, 30s);
         auto flags = limit_flags(algorithm, 5, "1h");
@@ -528,7 +529,7 @@ TEST_CASE("a key holding another type exits 4 with the key named") {
     c.command({"HSET", "ratelimit:{typed}:sliding", "f", "v"});
     c.command({"LPUSH", "ratelimit:{typed}:fixed:0", "x"});
     c.command({"SADD", "ratelimit:{typed}:gcra", "x"});
-    for (const auto& algorithm : kAlgorithms) {
+    for (const auto& algorithm : kAlgorithmNames) {
         for (const auto& verb : {"hit", "status"}) {
             CAPTURE(algorithm);
             CAPTURE(verb);
@@ -557,7 +558,7 @@ TEST_CASE("on a cluster every algorithm counts exactly, and a limit's keys share
     };
     for (const auto& key : {"alpha", "beta{x}", "gamma"}) {
         int slot = -1;
-        for (const auto& algorithm : kAlgorithms) {
+        for (const auto& algorithm : kAlgorithmNames) {
             CAPTURE(key);
             CAPTURE(algorithm);
             int allowed = 0;

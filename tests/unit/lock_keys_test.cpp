@@ -4,6 +4,7 @@
 #include "lock/renewal.hpp"
 #include "redis/errors.hpp"
 #include "redis/slot.hpp"
+#include "util/units.hpp"
 
 using namespace redisops;
 using std::chrono::milliseconds;
@@ -40,8 +41,8 @@ TEST_CASE("new lock tokens are 128 random bits as 32 hex digits, like redis-py's
 }
 
 TEST_CASE("a TTL of zero is refused") {
-    CHECK_THROWS_AS(check_ttl(milliseconds(0), "--ttl"), UsageError);
-    CHECK_NOTHROW(check_ttl(milliseconds(1), "--ttl"));
+    CHECK_THROWS_AS(require_positive(milliseconds(0), "--ttl"), UsageError);
+    CHECK_NOTHROW(require_positive(milliseconds(1), "--ttl"));
 }
 
 TEST_CASE("renewal timing leaves room to stop the command before the TTL ends") {

@@ -1,7 +1,8 @@
+#include "util/units.hpp"
+
 #include <doctest/doctest.h>
 
 #include "util/errors.hpp"
-#include "util/units.hpp"
 
 using namespace redisops;
 using std::chrono::milliseconds;
@@ -51,4 +52,18 @@ TEST_CASE("durations and sizes format for people") {
     CHECK(format_duration(milliseconds(7'200'000)) == "2h");
     CHECK(format_size(512) == "512 B");
     CHECK(format_size(1536) == "1.5 KiB");
+}
+
+TEST_CASE("a zero duration where one must be above zero is a usage error naming the flag") {
+    CHECK_NOTHROW(require_positive(milliseconds(1), "--ttl"));
+    CHECK_THROWS_WITH_AS(require_positive(milliseconds(0), "--ttl"), "--ttl: must be above zero",
+                         UsageError);
+    CHECK_THROWS_WITH_AS(require_positive(milliseconds(-5), "--window"),
+                         "--window: must be above zero", UsageError);
+    CHECK(parse_positive_duration("250ms", "--timeout") == milliseconds(250));
+    CHECK_THROWS_WITH_AS(parse_positive_duration("0s", "--timeout"),
+                         "--timeout: must be above zero", UsageError);
+    // A bad value is still reported as a bad duration, not as zero.
+    CHECK_THROWS_WITH_AS(parse_positive_duration("5x", "--timeout"),
+                         doctest::Contains("invalid duration"), UsageError);
 }
