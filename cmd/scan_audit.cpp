@@ -30,6 +30,7 @@ AuditReport run_chosen_audit(Context& ctx, ScanAuditFlags& f, const AuditTick& t
     if (f.audit.replica)
         throw UsageError("--replica applies to live walks, not to --rdb/--rdb-sync");
     RdbAuditOptions o{f.audit, std::nullopt};
+    o.audit.walk.element_counts = true;  // exact, and free: they come with each value
     if (f.db_given) o.db = static_cast<uint64_t>(ctx.connection_options().db);
     if (f.rdb_sync) return run_rdb_sync_audit(ctx.client(), o, tick);
     if (ctx.global.cluster) throw UsageError("--rdb reads one file; -c applies to --rdb-sync");

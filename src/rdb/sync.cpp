@@ -25,6 +25,10 @@ ReplicationSource::ReplicationSource(Connection& conn)
     idle_timeout_ = std::max(conn.command_timeout().value_or(kMinIdle), kMinIdle);
     // Redis 7.0+ ends the conversation after the snapshot; older servers answer an error and
     // would go on with the replication stream, which we simply stop reading.
+    // capa eof lets a server with repl-diskless-sync (the default since 7.0) stream the snapshot
+    // from its fork to the socket, touching no disk on its side either, after its
+    // repl-diskless-sync-delay; others save to disk first and send `$<len>`.
+    conn_.command_unchecked({"REPLCONF", "capa", "eof"});
     Reply only = conn_.command_unchecked({"REPLCONF", "rdb-only", "1"});
     rdb_only_ = !only.is_error();
     conn_.append({"SYNC"});

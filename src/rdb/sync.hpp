@@ -1,7 +1,7 @@
 // A snapshot streamed over the replication protocol, as `redis-cli --rdb` gets one:
-// REPLCONF rdb-only 1 (Redis 7+: no replication stream after it), then SYNC, whose answer is
-// `$<len>\r\n<payload>` or, diskless, `$EOF:<40-byte mark>\r\n<payload><mark>`. The bytes go
-// straight to the parser as they arrive; nothing touches the disk here.
+// REPLCONF capa eof and rdb-only 1 (Redis 7+: no replication stream after it), then SYNC,
+// whose answer is `$<len>\r\n<payload>` or, diskless, `$EOF:<40-byte mark>\r\n<payload><mark>`.
+// The bytes go straight to the parser as they arrive; nothing touches the disk here.
 #pragma once
 
 #include <optional>

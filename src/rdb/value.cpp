@@ -134,18 +134,15 @@ ValueFacts ValueReader::read(uint8_t type, uint64_t type_offset) {
             f.elements = intset_entries(blob_of(b, at, "set intset"));
             break;
         case kZsetZiplist:
-        case kHashZiplist: {
-            uint64_t n = ziplist_entries(blob_of(b, at, "ziplist"));
-            if (n % 2) damaged(at, "a ziplist of member-score or field-value pairs");
-            f.type = type == kZsetZiplist ? "zset" : "hash", f.encoding = "ziplist";
-            f.elements = n / 2;
-            break;
-        }
+        case kHashZiplist:
         case kHashListpack:
         case kZsetListpack: {
-            uint64_t n = listpack_entries(blob_of(b, at, "listpack"));
-            if (n % 2) damaged(at, "a listpack of member-score or field-value pairs");
-            f.type = type == kZsetListpack ? "zset" : "hash", f.encoding = "listpack";
+            bool zl = type == kZsetZiplist || type == kHashZiplist;
+            uint64_t n = zl ? ziplist_entries(blob_of(b, at, "ziplist"))
+                            : listpack_entries(blob_of(b, at, "listpack"));
+            if (n % 2) damaged(at, "an even count of entries: member-score or field-value pairs");
+            f.type = type == kZsetZiplist || type == kZsetListpack ? "zset" : "hash";
+            f.encoding = zl ? "ziplist" : "listpack";
             f.elements = n / 2;
             break;
         }

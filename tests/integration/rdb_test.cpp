@@ -240,6 +240,11 @@ TEST_CASE("--rdb-sync streams the snapshot over replication and audits it like t
     json live = audit({"-p", port, "scan-audit"});
     check_same_keyspace(sync, live);
     CHECK(sync["keys_scanned"] == file["keys_scanned"]);
+    // Without diskless sync the server saves first and announces the payload's length.
+    server.connect().command({"CONFIG", "SET", "repl-diskless-sync", "no"});
+    json disk = audit({"-p", port, "scan-audit", "--rdb-sync", "-n", "0"});
+    CHECK(disk["keys_scanned"] == file["keys_scanned"]);
+    CHECK(disk["types"] == file["types"]);
     // The server keeps serving, and nothing of ours is left behind.
     Connection c = server.connect();
     CHECK(c.command({"PING"}).str() == "PONG");
