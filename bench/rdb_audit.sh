@@ -73,6 +73,8 @@ for label in ("rdb", "check-rdb", "live", "rdb-sync"):
           f"peak RSS {max(x[2] for x in by[label]) / 1024:.1f} MiB, server main-thread CPU {med(label, 3):.2f} s")
 print(f"  --rdb / redis-check-rdb wall: {med('rdb', 0) / med('check-rdb', 0):.3f}x (target <= 0.5x)")
 print(f"  --rdb throughput: {mb / med('rdb', 0):.0f} MB/s; redis-check-rdb: {mb / med('check-rdb', 0):.0f} MB/s")
+print(f"  per CPU second (what a loaded machine's wall time hides): --rdb {mb / med('rdb', 1):.0f} MB/s, "
+      f"redis-check-rdb {mb / med('check-rdb', 1):.0f} MB/s, ratio {med('rdb', 1) / med('check-rdb', 1):.3f}x")
 print(f"  --rdb / live audit wall: {med('rdb', 0) / med('live', 0):.3f}x")
 print(f"  --rdb-sync / live audit wall: {med('rdb-sync', 0) / med('live', 0):.3f}x; server main-thread CPU "
       f"{med('rdb-sync', 3):.2f} s vs {med('live', 3):.2f} s")

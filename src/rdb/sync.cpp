@@ -55,7 +55,10 @@ ReplicationSource::ReplicationSource(Connection& conn)
             throw ProtocolError(fmt::format("SYNC on {}: a bad payload length", address_));
         remaining_known_ = true;
         remaining_ = total_;
+        // What came with the header line belongs to the payload, up to its announced size
+        // (an old server's replication stream may follow it).
         uint64_t extra = pending_.size() - pending_pos_;
+        if (extra > total_) pending_.resize(pending_pos_ + static_cast<size_t>(total_));
         remaining_ -= std::min(remaining_, extra);
         return;
     }
