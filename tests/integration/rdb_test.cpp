@@ -231,6 +231,20 @@ TEST_CASE("keys already expired when the snapshot was taken are counted apart") 
     CHECK(j["ttl"]["under_1h"] == 1);  // 600 s after the snapshot's ctime
 }
 
+TEST_CASE("the idle times and LFU counters a snapshot carries are reported") {
+    for (std::string policy : {"allkeys-lru", "allkeys-lfu"}) {
+        RedisServer server({"--maxmemory-policy", policy});
+        Connection c = server.connect();
+        for (int i = 0; i < 25; ++i) c.command({"SET", "k:" + std::to_string(i), "v"});
+        c.command({"SAVE"});
+        json j = audit({"scan-audit", "--rdb", dump_path(server)});
+        CHECK(j["keys_scanned"] == 25);
+        bool lru = policy == "allkeys-lru";
+        CHECK(j["rdb"]["keys_with_idle"] == (lru ? 25 : 0));
+        CHECK(j["rdb"]["keys_with_freq"] == (lru ? 0 : 25));
+    }
+}
+
 TEST_CASE("--rdb-sync streams the snapshot over replication and audits it like the file") {
     RedisServer server(kCompactConfig);
     load_every_encoding(server);
