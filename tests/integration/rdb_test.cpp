@@ -265,6 +265,17 @@ TEST_CASE("--rdb-sync streams the snapshot over replication and audits it like t
     CHECK(c.command({"INFO", "replication"}).str().find("connected_slaves:0") != std::string::npos);
 }
 
+TEST_CASE("--rdb-sync streams over TLS through the same transport as every command") {
+    TestCertificates certs;
+    TlsRedisServer server(certs);
+    Connection c = server.plain().connect();
+    for (int i = 0; i < 50; ++i) c.command({"SET", "tls:" + std::to_string(i), "v"});
+    json j = audit({"-p", std::to_string(server.tls_port()), "--tls", "--cacert", certs.ca(),
+                    "scan-audit", "--rdb-sync"});
+    CHECK(j["keys_scanned"] == 50);
+    CHECK(j["rdb"]["checksum_verified"] == true);
+}
+
 TEST_CASE("--rdb-sync -c streams every master in parallel and merges them") {
     TestCluster cluster(3);
     Client client(cluster.options());
