@@ -90,6 +90,42 @@ uint64_t listpack_entries(const Blob& b) {
     return count;
 }
 
+void ListpackCursor::skip(const char* what) {
+    if (at_end()) bad(b_, pos_, what);
+    uint64_t len = listpack_entry_size(b_.data + pos_, b_.size - 1 - pos_);
+    pos_ += static_cast<size_t>(len) + backlen_size(len);
+}
+
+int64_t ListpackCursor::integer(const char* what) {
+    if (at_end()) bad(b_, pos_, what);
+    const uint8_t* p = b_.data + pos_;
+    uint8_t e = p[0];
+    size_t at = pos_;
+    skip(what);
+    auto sign_extend = [](uint64_t v, unsigned bits) {
+        uint64_t m = uint64_t{1} << (bits - 1);
+        return static_cast<int64_t>((v ^ m) - m);
+    };
+    if ((e & 0x80) == 0) return e;
+    if ((e & 0xe0) == 0xc0) return sign_extend((e & 0x1fu) << 8 | p[1], 13);
+    if (e == 0xf1) return sign_extend(le(p + 1, 2), 16);
+    if (e == 0xf2) return sign_extend(le(p + 1, 3), 24);
+    if (e == 0xf3) return sign_extend(le(p + 1, 4), 32);
+    if (e == 0xf4) return static_cast<int64_t>(le(p + 1, 8));
+    // A number that was stored as a string: only short decimal strings qualify.
+    if ((e & 0xc0) == 0x80 && (e & 0x3f) > 0 && (e & 0x3f) <= 19) {
+        int64_t v = 0;
+        size_t n = e & 0x3fu;
+        bool neg = p[1] == '-';
+        for (size_t i = neg ? 1 : 0; i < n; ++i) {
+            if (p[1 + i] < '0' || p[1 + i] > '9') bad(b_, at, what);
+            v = v * 10 + (p[1 + i] - '0');
+        }
+        return neg ? -v : v;
+    }
+    bad(b_, at, what);
+}
+
 uint64_t ziplist_entries(const Blob& b) {
     constexpr size_t kHeader = 10;
     if (b.size < kHeader + 1) bad(b, 0, "a 10-byte header and an end byte");

@@ -19,19 +19,63 @@ constexpr uint64_t kNack = 48;
 constexpr uint64_t kGroup = 64;
 constexpr uint64_t kConsumer = 64;
 
+constexpr int64_t kEntryDeleted = 1;
+constexpr int64_t kEntrySameFields = 2;
+
+/// Checks one stream listpack's layout (master entry, then entries whose lp-count fields
+/// agree with their shape) and returns its live entries.
+uint64_t stream_entries(const Blob& b) {
+    ListpackCursor c(b);
+    int64_t count = c.integer("a stream node's entry count");
+    int64_t deleted = c.integer("a stream node's deleted count");
+    int64_t master_fields = c.integer("a stream node's master field count");
+    if (count < 0 || deleted < 0 || master_fields < 0)
+        damaged(b.offset, "non-negative stream node counts");
+    for (int64_t i = 0; i < master_fields; ++i) c.skip("a master entry field");
+    if (c.integer("the master entry's terminating 0") != 0)
+        damaged(b.offset, "the master entry's terminating 0 in the stream listpack");
+    int64_t seen = 0, live = 0;
+    while (!c.at_end()) {
+        int64_t flags = c.integer("a stream entry's flags");
+        c.integer("a stream entry's id (ms)");
+        c.integer("a stream entry's id (seq)");
+        int64_t fields = master_fields, pieces = 0;
+        if (flags & kEntrySameFields) {
+            for (int64_t i = 0; i < fields; ++i) c.skip("a stream entry value");
+            pieces = fields + 3;
+        } else {
+            fields = c.integer("a stream entry's field count");
+            if (fields < 0) damaged(b.offset, "a non-negative stream entry field count");
+            for (int64_t i = 0; i < 2 * fields; ++i) c.skip("a stream entry field or value");
+            pieces = 2 * fields + 4;
+        }
+        if (c.integer("a stream entry's lp-count") != pieces)
+            damaged(b.offset, "a stream entry lp-count matching its fields");
+        ++seen;
+        if (!(flags & kEntryDeleted)) ++live;
+    }
+    if (seen != count + deleted || live != count) {
+        damaged(b.offset, fmt::format("{} live and {} deleted entries in the stream listpack, "
+                                      "as its master entry says (found {} of {})",
+                                      count, deleted, live, seen));
+    }
+    return static_cast<uint64_t>(live);
+}
+
 }  // namespace
 
 ValueFacts ValueReader::stream(uint8_t type) {
     uint64_t nodes = read_len(r_, "a stream's listpack count");
-    uint64_t bytes = 0;
+    uint64_t bytes = 0, live = 0;
     for (uint64_t i = 0; i < nodes; ++i) {
         uint64_t at = r_.offset();
         read_string(r_, blob_, scratch_, "a stream node's master id");
         if (blob_.size() != kStreamId) damaged(at, "a 16-byte stream id as a node key");
         at = r_.offset();
         read_string(r_, blob_, scratch_, "a stream listpack");
-        if (listpack_entries(blob_of(blob_, at, "stream listpack")) == 0)
-            damaged(at, "a non-empty stream listpack");
+        Blob lp = blob_of(blob_, at, "stream listpack");
+        if (listpack_entries(lp) == 0) damaged(at, "a non-empty stream listpack");
+        live += stream_entries(lp);
         bytes += blob_.size();
     }
     uint64_t length_at = r_.offset();
@@ -45,7 +89,11 @@ ValueFacts ValueReader::stream(uint8_t type) {
         read_len(r_, "a stream's max deleted id (seq)");
         read_len(r_, "a stream's entries-added counter");
     }
-    if (length > 0 && nodes == 0) damaged(length_at, "stream entries in some listpack");
+    if (length != live) {
+        damaged(length_at, fmt::format("a stream length equal to the {} entries of its "
+                                       "listpacks, not {}",
+                                       live, length));
+    }
     uint64_t groups = read_len(r_, "a consumer group count");
     uint64_t pending = 0, consumers_total = 0;
     for (uint64_t g = 0; g < groups; ++g) {

@@ -72,7 +72,12 @@ void load_every_encoding(const RedisServer& server) {
     p.add({"SET", "blob:random", blob});
     for (int s = 0; s < 3; ++s) {
         std::string k = "stream:" + std::to_string(s);
-        for (int e = 0; e < 5; ++e) p.add({"XADD", k, "*", "field", "value" + std::to_string(e)});
+        for (int e = 0; e < 5; ++e) {
+            // One entry with other fields, so not every entry shares the master's.
+            p.add({"XADD", k, std::to_string(e + 1) + "-1", e == 3 ? "other" : "field",
+                   "value" + std::to_string(e)});
+        }
+        if (s == 0) p.add({"XDEL", k, "3-1"});  // a deleted entry stays in its listpack
         p.add({"XGROUP", "CREATE", k, "workers", "0"});
         p.add({"XREADGROUP", "GROUP", "workers", "alice", "COUNT", "2", "STREAMS", k, ">"});
     }

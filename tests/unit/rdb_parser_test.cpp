@@ -115,8 +115,11 @@ TEST_CASE("every key of a hand-built snapshot comes out with its type, count and
 }
 
 TEST_CASE("a stream with a consumer group and pending entries counts its length") {
+    // Master entry (2 live, 0 deleted, field "f", 0), then two entries with the master's fields.
+    std::string stream_lp =
+        listpack({"2", "0", "1", "f", "0", "2", "0", "0", "a", "4", "2", "0", "1", "b", "4"});
     std::string id(16, '\0');
-    std::string v = len_bytes(1) + str_bytes(id) + str_bytes(listpack({"1", "0", "1", "f", "0"}));
+    std::string v = len_bytes(1) + str_bytes(id) + str_bytes(stream_lp);
     v += len_bytes(2) + len_bytes(5) + len_bytes(1);  // length, last id
     v += len_bytes(0) + len_bytes(1) + len_bytes(0) + len_bytes(0) + len_bytes(2);    // v2 fields
     v += len_bytes(1) + str_bytes("g") + len_bytes(5) + len_bytes(1) + len_bytes(2);  // group
@@ -127,6 +130,17 @@ TEST_CASE("a stream with a consumer group and pending entries counts its length"
     REQUIRE(c.keys.size() == 1);
     CHECK(c.keys[0].type == "stream");
     CHECK(c.keys[0].elements == 2);
+
+    // A length that disagrees with the listpacks' entries is damage, as is an lp-count that
+    // does not fit its entry.
+    std::string longer = v;
+    longer.replace(longer.find(stream_lp) + stream_lp.size(), 1, len_bytes(3));
+    CHECK(damage_of(rdb_file(kv(21, "x", longer), 11)).second.find("stream length") !=
+          std::string::npos);
+    std::string bad_count = v;
+    bad_count[bad_count.find(stream_lp) + stream_lp.size() - 3] = '5';
+    CHECK(damage_of(rdb_file(kv(21, "x", bad_count), 11)).second.find("lp-count") !=
+          std::string::npos);
 
     // A consumer owning an entry its group does not list as pending is damage.
     std::string lying = v;
