@@ -99,7 +99,9 @@ constexpr Examples kExamples[] = {
     {"scan-audit",
      "  redis-ops scan-audit --match 'user:*' --top 20\n"
      "  redis-ops scan-audit --fail-on no-ttl,keys-usage --max-no-ttl 0 --ignore 'config:*'\n"
-     "  redis-ops scan-audit --format junit --rate 5000 > audit.xml"},
+     "  redis-ops scan-audit --format junit --rate 5000 > audit.xml\n"
+     "  redis-ops scan-audit --rdb /backups/dump.rdb --fail-on no-ttl --max-no-ttl 1%\n"
+     "  redis-ops -c -h node1 scan-audit --rdb-sync --format json > audit.json"},
 };
 
 // Flags that shape what is printed rather than what is done.

@@ -4,6 +4,7 @@
 
 #include "audit/audit.hpp"
 #include "audit/checks.hpp"
+#include "audit/rdb_audit.hpp"
 #include "audit/report.hpp"
 #include "audit/walk.hpp"
 #include "choices.hpp"
@@ -19,7 +20,24 @@ struct ScanAuditFlags {
     AuditOptions audit;
     std::string big_elements, top = "10", count = "1000", max_patterns = "1000", rate = "0";
     std::string fail_on, max_no_ttl = "0", format;
+    std::string rdb;        // --rdb FILE|-
+    bool rdb_sync = false;  // --rdb-sync
+    bool db_given = false;  // -n (or a URL's /db) picks one db of a snapshot
 };
+
+/// A live walk, or the audit of a snapshot (--rdb, --rdb-sync).
+AuditReport run_chosen_audit(Context& ctx, ScanAuditFlags& f, const AuditTick& tick) {
+    if (f.rdb.empty() && !f.rdb_sync) return run_audit(ctx.client(), f.audit, tick);
+    if (!f.rdb.empty() && f.rdb_sync) throw UsageError("--rdb and --rdb-sync exclude each other");
+    if (f.audit.replica)
+        throw UsageError("--replica applies to live walks, not to --rdb/--rdb-sync");
+    RdbAuditOptions o{f.audit, std::nullopt};
+    o.audit.walk.element_counts = true;  // exact, and free: they come with each value
+    if (f.db_given) o.db = static_cast<uint64_t>(ctx.connection_options().db);
+    if (f.rdb_sync) return run_rdb_sync_audit(ctx.client(), o, tick);
+    if (ctx.global.cluster) throw UsageError("--rdb reads one file; -c applies to --rdb-sync");
+    return run_rdb_file_audit(f.rdb, o, tick);
+}
 
 std::string progress_line(uint64_t done, uint64_t expected, double secs, bool estimate_applies) {
     double rate = secs > 0 ? static_cast<double>(done) / secs : 0;
@@ -68,7 +86,7 @@ int run_scan_audit(Context& ctx, ScanAuditFlags& f, bool format_given) {
                 fmt::format("\r\x1b[K{}", progress_line(done, expected, secs, estimate_applies)));
         };
     }
-    AuditReport report = run_audit(ctx.client(), o, tick);
+    AuditReport report = run_chosen_audit(ctx, f, tick);
     if (progress) ctx.err("\r\x1b[K");
 
     auto checks = evaluate_checks(report, gates);
@@ -141,7 +159,13 @@ void setup_scan_audit(CLI::App& app, Context& ctx) {
         ->type_name("N");
     sub->add_flag("--replica", f->audit.replica,
                   "Read from a replica of each master when one is online");
-    sub->callback([&ctx, f, format] {
+    sub->add_option("--rdb", f->rdb, "Audit this RDB snapshot instead of a server ('-': stdin)")
+        ->type_name("FILE|-");
+    sub->add_flag("--rdb-sync", f->rdb_sync,
+                  "Stream a snapshot from each master over replication and audit it");
+    sub->callback([&app, &ctx, f, format] {
+        f->db_given =
+            app.count("--db") > 0 || (!ctx.global.url.empty() && ctx.connection_options().db != 0);
         ctx.action = [&ctx, f, format]() -> int {
             return run_scan_audit(ctx, *f, format->count() > 0);
         };

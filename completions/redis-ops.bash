@@ -50,7 +50,7 @@ _redis_ops_flags() {
         'stream info') echo '--help' ;;
         'pubsub') echo '--help' ;;
         'pubsub tail') echo '--help --pattern --shard --format --count' ;;
-        'scan-audit') echo '--help --match --type --big-bytes --big-elements --top --ignore --fail-on --max-no-ttl --format --rate --count --max-patterns --replica' ;;
+        'scan-audit') echo '--help --match --type --big-bytes --big-elements --top --ignore --fail-on --max-no-ttl --format --rate --count --max-patterns --replica --rdb --rdb-sync' ;;
     esac
 }
 
@@ -240,6 +240,7 @@ _redis_ops_valued() {
                 --rate) return 0 ;;
                 --count) return 0 ;;
                 --max-patterns) return 0 ;;
+                --rdb) return 0 ;;
             esac
             ;;
     esac
@@ -287,6 +288,7 @@ _redis_ops_values() {
                 --type) echo 'string list set zset hash stream' ;;
                 --fail-on) echo ',no-ttl big keys-usage' ;;
                 --format) echo 'table json junit' ;;
+                --rdb) echo '@file' ;;
             esac
             ;;
     esac

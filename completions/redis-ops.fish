@@ -124,7 +124,7 @@ function __redis_ops_valued --description 'Does flag $argv[2] take a value in $a
             end
         case 'scan-audit'
             switch $argv[2]
-                case --match --type --big-bytes --big-elements --top --ignore --fail-on --max-no-ttl --format --rate --count --max-patterns
+                case --match --type --big-bytes --big-elements --top --ignore --fail-on --max-no-ttl --format --rate --count --max-patterns --rdb
                     return 0
             end
     end
@@ -376,3 +376,5 @@ complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l rate -x -d 'At most 
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l count -x -d 'SCAN COUNT per page (default 1000)'
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l max-patterns -x -d 'Distinct no-TTL patterns kept; the rest are \'other\' (1000)'
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l replica -d 'Read from a replica of each master when one is online'
+complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l rdb -r -F -d 'Audit this RDB snapshot instead of a server (\'-\': stdin)'
+complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l rdb-sync -d 'Stream a snapshot from each master over replication and audit it'

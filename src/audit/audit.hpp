@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "audit/keys_usage.hpp"
+#include "audit/rdb_facts.hpp"
 #include "audit/tally.hpp"
 #include "audit/walk.hpp"
 #include "redis/client.hpp"
@@ -48,6 +49,7 @@ struct AuditReport {
     std::chrono::milliseconds longest_call{0};
     std::chrono::milliseconds duration{0};
     std::vector<std::string> notes;
+    std::optional<RdbFacts> rdb;  // set by the audits of snapshots (audit/rdb_audit.hpp)
 };
 
 /// Called about four times a second from the calling thread while the walk runs.

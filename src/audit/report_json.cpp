@@ -48,6 +48,33 @@ json no_ttl_json(const KeyspaceTally& t) {
             {"patterns", patterns}};
 }
 
+json rdb_json(const RdbFacts& f) {
+    json dbs = json::array();
+    for (const auto& [db, d] : f.dbs) {
+        dbs.push_back({{"db", db},
+                       {"keys", d.keys},
+                       {"no_ttl", d.no_ttl},
+                       {"expired_keys", d.expired},
+                       {"bytes", d.bytes},
+                       {"est_memory_bytes", d.est_memory_bytes},
+                       {"resizedb_keys", d.resize_keys},
+                       {"resizedb_expires", d.resize_expires}});
+    }
+    return {{"version", f.version},
+            {"redis_version", f.redis_version},
+            {"checksum_verified", f.checksum_verified},
+            {"snapshot_bytes", f.snapshot_bytes},
+            {"snapshot_time_ms", f.snapshot_time_ms},
+            {"expired_keys", f.expired_keys},
+            {"expired_bytes", f.expired_bytes},
+            {"keys_with_idle", f.keys_with_idle},
+            {"idle_max_s", f.keys_with_idle ? json(f.idle_max_s) : json(nullptr)},
+            {"keys_with_freq", f.keys_with_freq},
+            {"functions", f.functions},
+            {"module_aux", f.module_aux},
+            {"dbs", dbs}};
+}
+
 json keys_command_json(const KeysUsage& k) {
     json slow = json::array();
     for (const auto& s : k.slowlog) {
@@ -119,6 +146,12 @@ nlohmann::json audit_json(const AuditReport& r, const std::vector<CheckOutcome>&
                    {"p99_bytes", t.memory.percentile(0.99)},
                    {"max_bytes", t.memory.max()}};
     j["keys_command"] = keys_command_json(r.keys_usage);
+    // From a snapshot, `bytes` are serialized sizes; MEMORY USAGE is what a live walk reports.
+    j["bytes_source"] = r.rdb ? "rdb" : "memory_usage";
+    if (r.rdb) {
+        j["est_memory_bytes"] = r.rdb->est_memory_bytes;
+        j["rdb"] = rdb_json(*r.rdb);
+    }
     j["checks"] = json::array();
     j["failed_checks"] = json::array();
     for (const auto& c : checks) {

@@ -72,6 +72,25 @@ std::string keys_usage_section(const OutputStyle& style, const KeysUsage& k) {
     return out;
 }
 
+std::string rdb_lines(const RdbFacts& f, const KeyspaceTally& t) {
+    std::string out = fmt::format(
+        "RDB v{} snapshot ({}): {} keys, {} without TTL ({} ignored), {} already expired at "
+        "snapshot time (not counted)\n",
+        f.version, f.redis_version.empty() ? "unknown server" : "redis-ver " + f.redis_version,
+        t.keys, t.no_ttl + t.ignored, t.ignored, f.expired_keys);
+    out += fmt::format(
+        "bytes are serialized sizes in the snapshot ({} in all); estimated memory once loaded: "
+        "{}\n",
+        format_size(t.total_bytes), format_size(f.est_memory_bytes));
+    if (f.dbs.size() > 1) {
+        for (const auto& [db, d] : f.dbs) {
+            out += fmt::format("  db{}: {} keys, {} without TTL, {} expired, {}\n", db, d.keys,
+                               d.no_ttl, d.expired, format_size(d.bytes));
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string xml_escape(std::string_view text) {
@@ -117,12 +136,16 @@ std::string audit_text(const AuditReport& r, const std::vector<CheckOutcome>& ch
     out += fmt::format("{} {}: {} keys in {} ({} keys/s), longest server call {}\n",
                        bold("scan-audit"), state, t.keys, format_duration(r.duration), rate,
                        format_duration(r.longest_call));
-    out += fmt::format(
-        "INFO keyspace before the walk: {} keys, {} without TTL; the walk found {} keys, {} "
-        "without "
-        "TTL ({} ignored, {} vanished, {} duplicates from SCAN skipped)\n",
-        r.estimate.keys, r.estimate.no_ttl(), t.keys, t.no_ttl + t.ignored, t.ignored, r.vanished,
-        r.duplicates);
+    if (r.rdb) {
+        out += rdb_lines(*r.rdb, t);
+    } else {
+        out += fmt::format(
+            "INFO keyspace before the walk: {} keys, {} without TTL; the walk found {} keys, {} "
+            "without "
+            "TTL ({} ignored, {} vanished, {} duplicates from SCAN skipped)\n",
+            r.estimate.keys, r.estimate.no_ttl(), t.keys, t.no_ttl + t.ignored, t.ignored,
+            r.vanished, r.duplicates);
+    }
     for (const auto& n : r.nodes) {
         if (!n.complete)
             out +=

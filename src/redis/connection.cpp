@@ -136,6 +136,13 @@ bool Connection::reply_ready() {
     return reader_->pos < reader_->len || transport_->has_buffered();
 }
 
+Transport& Connection::raw_transport() {
+    ensure_usable();
+    if (reader_->pos < reader_->len || !out_.empty())
+        throw std::logic_error("raw_transport() with RESP bytes still pending");
+    return *transport_;
+}
+
 Reply Connection::read_reply() { return read_reply(command_timeout_); }
 
 Reply Connection::read_reply(std::optional<Millis> timeout) {

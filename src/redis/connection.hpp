@@ -59,6 +59,9 @@ class Connection {
     bool broken() const { return broken_; }
     const ServerAddress& address() const { return address_; }
     int fd() const { return transport_->fd(); }
+    /// The byte pipe itself, for a conversation that leaves RESP (the RDB payload after SYNC).
+    /// Only between commands: every reply read, nothing left in the RESP reader.
+    Transport& raw_transport();
     std::optional<Millis> command_timeout() const { return command_timeout_; }
     void set_command_timeout(std::optional<Millis> t) { command_timeout_ = t; }
 
