@@ -4,6 +4,7 @@
 #include "redis/errors.hpp"
 #include "util/child.hpp"
 #include "util/clock.hpp"
+#include "util/units.hpp"
 
 namespace redisops {
 
