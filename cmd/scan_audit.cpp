@@ -7,6 +7,7 @@
 #include "audit/report.hpp"
 #include "context.hpp"
 #include "redis/errors.hpp"
+#include "util/atomic_file.hpp"
 #include "util/units.hpp"
 
 namespace redisops {
@@ -17,7 +18,17 @@ struct ScanAuditFlags {
     AuditOptions audit;
     std::string big_elements, top = "10", count = "1000", max_patterns = "1000", rate = "0";
     std::string fail_on, max_no_ttl = "0", format;
+    std::string output;  // --output FILE: replaced atomically
 };
+
+std::string render_report(const std::string& format, const AuditReport& report,
+                          const std::vector<CheckOutcome>& checks, const OutputStyle& style) {
+    if (format == "json") return dump_json(audit_json(report, checks)) + "\n";
+    if (format == "junit") return audit_junit(report, checks);
+    if (format == "prometheus") return audit_prometheus(report, checks);
+
+    return audit_text(report, checks, style);
+}
 
 std::string progress_line(uint64_t done, uint64_t expected, double secs, bool estimate_applies) {
     double rate = secs > 0 ? static_cast<double>(done) / secs : 0;
@@ -50,7 +61,11 @@ int run_scan_audit(Context& ctx, ScanAuditFlags& f, bool format_given) {
     Gates gates{parse_fail_on(f.fail_on), parse_no_ttl_limit(f.max_no_ttl)};
     std::string format = format_given ? f.format : (ctx.global.json ? "json" : "table");
 
-    const OutputStyle& style = ctx.style();
+    // Opened before the walk: an unwritable directory fails now, not after an hour of SCAN.
+    std::optional<AtomicFileSink> file;
+    if (!f.output.empty()) file.emplace(f.output);
+    OutputStyle style = ctx.style();
+    if (file) style.color = style.tty = false;  // a file gets plain text
     bool progress = style.err_tty;
     // With MATCH or TYPE, SCAN returns a subset: a share of DBSIZE would mislead.
     bool estimate_applies = o.walk.match.empty() && o.walk.type.empty();
@@ -68,12 +83,13 @@ int run_scan_audit(Context& ctx, ScanAuditFlags& f, bool format_given) {
     if (progress) ctx.err("\r\x1b[K");
 
     auto checks = evaluate_checks(report, gates);
-    if (format == "json")
-        ctx.out(dump_json(audit_json(report, checks)) + "\n");
-    else if (format == "junit")
-        ctx.out(audit_junit(report, checks));
-    else
-        ctx.out(audit_text(report, checks, style));
+    std::string text = render_report(format, report, checks, style);
+    if (file) {
+        file->write(text);
+        file->close();
+    } else {
+        ctx.out(text);
+    }
 
     if (!report.complete) {
         for (const auto& n : report.nodes) {
@@ -120,8 +136,12 @@ void setup_scan_audit(CLI::App& app, Context& ctx) {
     sub->add_option("--max-no-ttl", f->max_no_ttl,
                     "Keys without TTL tolerated by --fail-on no-ttl: N or P% (0)")
         ->type_name("N|P%");
-    auto* format = sub->add_option("--format", f->format, "table (default), json or junit")
-                       ->check(CLI::IsMember({"table", "json", "junit"}));
+    auto* format =
+        sub->add_option("--format", f->format, "table (default), json, junit or prometheus")
+            ->check(CLI::IsMember({"table", "json", "junit", "prometheus"}));
+    sub->add_option("--output", f->output,
+                    "Write the report to FILE, replaced atomically (temp file, fsync, rename)")
+        ->type_name("FILE");
     sub->add_option("--rate", f->rate, "At most KEYS/S keys a second per node (0: no limit)")
         ->type_name("KEYS/S");
     sub->add_option("--count", f->count, "SCAN COUNT per page (default 1000)")->type_name("N");
