@@ -18,7 +18,7 @@ struct KnownValues {
 // Value sets that a plain string option cannot tell CLI11 (a template is also a valid
 // --format, so stream tail cannot use an IsMember validator). The first match wins.
 constexpr KnownValues kKnownValues[] = {
-    {"scan-audit", "--format", {"table", "json", "junit"}, false},
+    {"scan-audit", "--format", {"table", "json", "junit", "prometheus", "html"}, false},
     {"stream tail", "--format", {"text", "json"}, false},
     {"pubsub tail", "--format", {"text", "json"}, false},
     {"", "--format", {"text", "json"}, false},

@@ -26,6 +26,7 @@ std::string render_report(const std::string& format, const AuditReport& report,
     if (format == "json") return dump_json(audit_json(report, checks)) + "\n";
     if (format == "junit") return audit_junit(report, checks);
     if (format == "prometheus") return audit_prometheus(report, checks);
+    if (format == "html") return audit_html(report, checks);
 
     return audit_text(report, checks, style);
 }
@@ -137,8 +138,8 @@ void setup_scan_audit(CLI::App& app, Context& ctx) {
                     "Keys without TTL tolerated by --fail-on no-ttl: N or P% (0)")
         ->type_name("N|P%");
     auto* format =
-        sub->add_option("--format", f->format, "table (default), json, junit or prometheus")
-            ->check(CLI::IsMember({"table", "json", "junit", "prometheus"}));
+        sub->add_option("--format", f->format, "table (default), json, junit, prometheus or html")
+            ->check(CLI::IsMember({"table", "json", "junit", "prometheus", "html"}));
     sub->add_option("--output", f->output,
                     "Write the report to FILE, replaced atomically (temp file, fsync, rename)")
         ->type_name("FILE");

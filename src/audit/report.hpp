@@ -27,6 +27,8 @@ std::string xml_escape(std::string_view text);
 
 /// Prometheus text exposition (redis_ops_audit_*); a `node` label per node on a cluster.
 std::string audit_prometheus(const AuditReport& r, const std::vector<CheckOutcome>& checks);
+/// One self-contained HTML page: inline CSS, JS and SVG, no network, every key escaped.
+std::string audit_html(const AuditReport& r, const std::vector<CheckOutcome>& checks);
 
 /// "2026-12-01T16:23:57Z".
 std::string rfc3339_utc(std::chrono::system_clock::time_point t);

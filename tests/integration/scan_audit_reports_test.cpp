@@ -279,7 +279,7 @@ TEST_CASE("--output replaces the file atomically: a reader polling it never sees
         }
     });
     for (int i = 0; i < 15; ++i) {
-        for (const char* format : {"json", "prometheus"}) {
+        for (const char* format : {"json", "prometheus", "html"}) {
             fs::path target = format == std::string("json")
                                   ? file
                                   : fs::path(dir.path()) / (std::string("audit.") + format);
@@ -292,7 +292,7 @@ TEST_CASE("--output replaces the file atomically: a reader polling it never sees
     reader.join();
     CHECK(reads > 0);
     CHECK(torn == 0);
-    CHECK(entries(dir.path()) == 2);  // audit.json, audit.prometheus: no temp files
+    CHECK(entries(dir.path()) == 3);  // audit.json, audit.prometheus, audit.html: no temp files
 }
 
 TEST_CASE("--output into a read-only directory exits 74 before the walk, the old file intact") {
@@ -358,4 +358,59 @@ TEST_CASE("a report to a full stdout (/dev/full) exits 74, --output refuses a de
     CHECK(dev.exit_code == 74);
     CHECK(dev.err.find("not a regular file") != std::string::npos);
     CHECK(fs::is_character_file("/dev/null"));
+}
+
+TEST_CASE(
+    "the HTML report escapes every hostile key, allows no fetch, and carries the JSON numbers") {
+    RedisServer server({"--slowlog-log-slower-than", "0"});
+    load_hostile_keyspace(server);
+    CliResult r = run_cli(server, {"scan-audit", "--format", "html"});
+    INFO("stderr: " << r.err);
+    REQUIRE(r.exit_code == 0);
+    const std::string& page = r.out;
+    CHECK(is_valid_utf8(page));
+    CHECK(page.find("Content-Security-Policy") != std::string::npos);
+    CHECK(page.find("default-src 'none'") != std::string::npos);
+    CHECK(page.find("unsafe-inline") == std::string::npos);
+    // Exactly the two script elements the page brings: the JSON island and the filter script.
+    size_t scripts = 0;
+    for (size_t at = page.find("<script"); at != std::string::npos;
+         at = page.find("<script", at + 1))
+        ++scripts;
+    CHECK(scripts == 2);
+    for (const char* raw : {"<img", "<svg onload", "onerror=alert(1)>", "<b>feed</b>",
+                            "\" onmouseover=\"", "]]><!--"}) {
+        INFO("raw markup " << raw);
+        CHECK(page.find(raw) == std::string::npos);
+    }
+    CHECK(page.find("&lt;img src=x onerror=alert(*)&gt;") != std::string::npos);
+    CHECK(page.find("&lt;img src=x onerror=alert(7)&gt;*") != std::string::npos);  // slow log
+    CHECK(page.find("http://") == std::string::npos);
+    CHECK(page.find("https://") == std::string::npos);
+
+    std::string open = "<script type=\"application/json\" id=\"report-data\">";
+    size_t from = page.find(open);
+    REQUIRE(from != std::string::npos);
+    from += open.size();
+    json island = json::parse(page.substr(from, page.find("</script>", from) - from));
+    json j = audit_json(server.port_args());
+    for (const char* path :
+         {"/keys_scanned", "/memory/total_bytes", "/no_ttl/count", "/no_ttl/bytes",
+          "/big_keys_count", "/keys_command/calls", "/ttl", "/types", "/memory/size_distribution",
+          "/no_ttl/patterns/0/keys", "/patterns", "/server"}) {
+        INFO("path " << path);
+        CHECK(island.at(json::json_pointer(path)) == j.at(json::json_pointer(path)));
+    }
+    // Every data-json number on the page is the island's number at that path.
+    std::regex attr("data-json=\"([^\"]+)\" data-value=\"([0-9]+)\"");
+    size_t checked = 0;
+    for (auto it = std::sregex_iterator(page.begin(), page.end(), attr);
+         it != std::sregex_iterator(); ++it) {
+        json at = island.at(json::json_pointer((*it)[1].str()));
+        uint64_t shown = std::stoull((*it)[2].str());
+        INFO("data-json " << (*it)[1].str());
+        CHECK((at.is_boolean() ? uint64_t{at.get<bool>()} : at.get<uint64_t>()) == shown);
+        ++checked;
+    }
+    CHECK(checked > 30);
 }
