@@ -51,23 +51,23 @@ std::string summary(const AuditReport& r, const std::vector<CheckOutcome>& check
     uint64_t checked = ttl_checked(t);
     std::string out = "<div class=\"summary\">";
     out += fmt::format(
-        "<p>Redis stores data as <b>keys</b> (named entries). This audit looked at <b>{} "
-        "keys</b> that use <b>{}</b> of memory.</p>",
-        count(t.keys), size(t.total_bytes));
+        "<p>Redis stores data as <b>keys</b> (named entries). This audit looked at <b>{}"
+        "</b> that use <b>{}</b> of memory.</p>",
+        count(t.keys, "key"), size(t.total_bytes));
     out += fmt::format(
-        "<p><b>{} keys ({})</b> have no expiry time (TTL): they stay until someone deletes them, "
+        "<p><b>{} ({})</b> have no expiry time (TTL): they stay until someone deletes them, "
         "so a cache or session store that forgets to set one grows until memory runs out. They "
         "hold {}.</p>",
-        count(t.no_ttl), percent(t.no_ttl, checked), size(t.no_ttl_bytes));
+        count(t.no_ttl, "key"), percent(t.no_ttl, checked), size(t.no_ttl_bytes));
     out += fmt::format(
-        "<p><b>{} big keys</b> (at least {} each): one big key is slow to read, copy or delete "
+        "<p><b>{}</b> big (at least {} each): one big key is slow to read, copy or delete "
         "and can stall the server.</p>",
-        count(t.big), size(t.limits.big_bytes));
+        count(t.big, "key"), size(t.limits.big_bytes));
     out += fmt::format(
-        "<p><b>{} KEYS commands</b> were run since the server's statistics were reset. KEYS "
+        "<p><b>{}</b> were run since the server's statistics were reset. KEYS "
         "walks every key at once and blocks all other clients while it runs; SCAN is the safe "
         "way.</p>",
-        count(r.keys_usage.calls));
+        count(r.keys_usage.calls, "KEYS command"));
     out += "<ul class=\"findings\">";
     for (const auto& c : checks) {
         out += fmt::format("<li class=\"{}\">{}: {}{}</li>", c.over ? "over" : "ok",
@@ -92,17 +92,17 @@ std::string cards(const AuditReport& r) {
         card("Keys", "/keys_scanned", t.keys, count(t.keys), "entries looked at, each once", false);
     out += card("Memory", "/memory/total_bytes", t.total_bytes, size(t.total_bytes),
                 fmt::format("{} bytes, as MEMORY USAGE reports", count(t.total_bytes)), false);
-    out += card("Keys without expiry", "/no_ttl/count", t.no_ttl, count(t.no_ttl) + " keys",
+    out += card("Keys without expiry", "/no_ttl/count", t.no_ttl, count(t.no_ttl, "key"),
                 fmt::format("{} of the keys checked, holding {}", percent(t.no_ttl, ttl_checked(t)),
                             size(t.no_ttl_bytes)),
                 t.no_ttl > 0);
     out += card("Memory without expiry", "/no_ttl/bytes", t.no_ttl_bytes, size(t.no_ttl_bytes),
                 fmt::format("{} of all memory", percent(t.no_ttl_bytes, t.total_bytes)),
                 t.no_ttl_bytes > 0);
-    out += card("Big keys", "/big_keys_count", t.big, count(t.big) + " keys",
+    out += card("Big keys", "/big_keys_count", t.big, count(t.big, "key"),
                 fmt::format("at least {} each", size(t.limits.big_bytes)), t.big > 0);
     out += card("KEYS calls", "/keys_command/calls", r.keys_usage.calls,
-                count(r.keys_usage.calls) + " calls", "blocking full scans by clients",
+                count(r.keys_usage.calls, "call"), "blocking full scans by clients",
                 r.keys_usage.calls > 0);
     out += "</div>\n";
     return out;

@@ -20,6 +20,8 @@ std::string escape(std::string_view utf8);
 std::string key_text(std::string_view bytes, size_t max = 300);
 /// "1,234,567".
 std::string count(uint64_t n);
+/// "1 key", "1,234 keys": count(n) and the noun, plural unless n is 1.
+std::string count(uint64_t n, std::string_view noun);
 /// "1.2 MiB" (powers of 1024).
 std::string size(uint64_t bytes);
 /// "12.3%"; "0%" for an empty whole.

@@ -8,32 +8,7 @@
 
 namespace redisops::html {
 
-std::string escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size() + 16);
-    for (char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
+std::string escape(std::string_view text) { return xml_escape(text); }  // the same five entities
 
 namespace {
 
@@ -70,6 +45,10 @@ std::string count(uint64_t n) {
         out += digits[i];
     }
     return out;
+}
+
+std::string count(uint64_t n, std::string_view noun) {
+    return count(n) + " " + std::string(noun) + (n == 1 ? "" : "s");
 }
 
 std::string size(uint64_t bytes) { return escape(format_size(bytes)); }
