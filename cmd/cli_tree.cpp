@@ -28,7 +28,7 @@ constexpr KnownValues kKnownValues[] = {
 };
 
 // Flags whose value is a path, so shells offer file names.
-constexpr std::string_view kFileFlags[] = {"--cacert", "--cert", "--key", "--socket"};
+constexpr std::string_view kFileFlags[] = {"--cacert", "--cert", "--key", "--socket", "--output"};
 constexpr std::string_view kDirFlags[] = {"--cacertdir"};
 
 // Commands whose trailing arguments are a command line run with execvp.

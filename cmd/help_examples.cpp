@@ -99,7 +99,9 @@ constexpr Examples kExamples[] = {
     {"scan-audit",
      "  redis-ops scan-audit --match 'user:*' --top 20\n"
      "  redis-ops scan-audit --fail-on no-ttl,keys-usage --max-no-ttl 0 --ignore 'config:*'\n"
-     "  redis-ops scan-audit --format junit --rate 5000 > audit.xml"},
+     "  redis-ops scan-audit --format junit --rate 5000 > audit.xml\n"
+     "  redis-ops scan-audit --format html --output audit.html\n"
+     "  redis-ops scan-audit --format prometheus --output /var/lib/node_exporter/audit.prom"},
 };
 
 // Flags that shape what is printed rather than what is done.

@@ -147,7 +147,7 @@ void setup_scan_audit(CLI::App& app, Context& ctx) {
         ->type_name("KEYS/S");
     sub->add_option("--count", f->count, "SCAN COUNT per page (default 1000)")->type_name("N");
     sub->add_option("--max-patterns", f->max_patterns,
-                    "Distinct no-TTL patterns kept; the rest are 'other' (1000)")
+                    "Distinct patterns kept per table; the rest are 'other' (1000)")
         ->type_name("N");
     sub->add_flag("--replica", f->audit.replica,
                   "Read from a replica of each master when one is online");

@@ -18,6 +18,14 @@ namespace {
 nlohmann::json island(const AuditReport& r, const std::vector<CheckOutcome>& checks) {
     nlohmann::json j = audit_json(r, checks);
     for (auto& p : j["no_ttl"]["patterns"]) p.erase("examples");
+    // Bounded whatever --max-patterns says; the page points only into the rows kept.
+    for (auto* rows : {&j["patterns"], &j["no_ttl"]["patterns"]}) {
+        if (rows->size() > html::kIslandPatterns) {
+            rows->erase(rows->begin() + static_cast<std::ptrdiff_t>(html::kIslandPatterns),
+                        rows->end());
+            j["island_patterns_cut"] = true;
+        }
+    }
     j.erase("big_keys");
     j["keys_command"].erase("slowlog");
     j["keys_command"].erase("clients");
@@ -37,6 +45,11 @@ std::string header(const AuditReport& r) {
                      "every key was looked at</span>"
                    : "<span class=\"status bad\" data-json=\"/complete\" data-value=\"0\">"
                      "INCOMPLETE: the audit was cut short, numbers are partial</span>";
+    for (const auto& n : r.nodes) {
+        if (!n.complete && !n.error.empty())
+            status += "<br><span class=\"note\">" + key_text(n.address) + ": " +
+                      key_text(n.error, 500) + "</span>";
+    }
     return fmt::format(
         "<header><h1>Redis keyspace audit</h1><p class=\"meta\"><span>Server: <b>{}</b></span>"
         "<span>{} {}</span><span>{}</span><span>Taken {}</span><span "
@@ -60,7 +73,7 @@ std::string summary(const AuditReport& r, const std::vector<CheckOutcome>& check
         "hold {}.</p>",
         count(t.no_ttl, "key"), percent(t.no_ttl, checked), size(t.no_ttl_bytes));
     out += fmt::format(
-        "<p><b>{}</b> big (at least {} each): one big key is slow to read, copy or delete "
+        "<p><b>{}</b> are big (at least {} each): one big key is slow to read, copy or delete "
         "and can stall the server.</p>",
         count(t.big, "key"), size(t.limits.big_bytes));
     out += fmt::format(
@@ -87,22 +100,27 @@ std::string cards(const AuditReport& r) {
             "data-json=\"{}\" data-value=\"{}\">{}</div><div class=\"hint\">{}</div></div>",
             warn ? " warn" : "", label, path, value, shown, hint);
     };
+    // The number large, its unit small beside it: "20,000 keys".
+    auto counted = [](uint64_t n, const char* noun) {
+        return fmt::format("{}<span class=\"unit\"> {}{}</span>", count(n), noun,
+                           n == 1 ? "" : "s");
+    };
     std::string out = "<div class=\"cards\">";
-    out +=
-        card("Keys", "/keys_scanned", t.keys, count(t.keys), "entries looked at, each once", false);
+    out += card("Keys", "/keys_scanned", t.keys, counted(t.keys, "key"),
+                "entries looked at, each once", false);
     out += card("Memory", "/memory/total_bytes", t.total_bytes, size(t.total_bytes),
                 fmt::format("{} bytes, as MEMORY USAGE reports", count(t.total_bytes)), false);
-    out += card("Keys without expiry", "/no_ttl/count", t.no_ttl, count(t.no_ttl, "key"),
+    out += card("Keys without expiry", "/no_ttl/count", t.no_ttl, counted(t.no_ttl, "key"),
                 fmt::format("{} of the keys checked, holding {}", percent(t.no_ttl, ttl_checked(t)),
                             size(t.no_ttl_bytes)),
                 t.no_ttl > 0);
     out += card("Memory without expiry", "/no_ttl/bytes", t.no_ttl_bytes, size(t.no_ttl_bytes),
                 fmt::format("{} of all memory", percent(t.no_ttl_bytes, t.total_bytes)),
                 t.no_ttl_bytes > 0);
-    out += card("Big keys", "/big_keys_count", t.big, count(t.big, "key"),
+    out += card("Big keys", "/big_keys_count", t.big, counted(t.big, "key"),
                 fmt::format("at least {} each", size(t.limits.big_bytes)), t.big > 0);
     out += card("KEYS calls", "/keys_command/calls", r.keys_usage.calls,
-                count(r.keys_usage.calls, "call"), "blocking full scans by clients",
+                counted(r.keys_usage.calls, "call"), "blocking full scans by clients",
                 r.keys_usage.calls > 0);
     out += "</div>\n";
     return out;

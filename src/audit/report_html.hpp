@@ -50,6 +50,7 @@ std::string notes(const AuditReport& r);
 /// How many rows the bounded tables show; the rest are summed in an "other" row.
 inline constexpr size_t kMemoryPatterns = 30;
 inline constexpr size_t kNoTtlPatterns = 50;
-inline constexpr size_t kListedRows = 100;  // big keys, slow log entries, clients
+inline constexpr size_t kListedRows = 100;       // big keys, slow log entries, clients
+inline constexpr size_t kIslandPatterns = 1000;  // pattern rows the JSON island keeps
 
 }  // namespace redisops::html

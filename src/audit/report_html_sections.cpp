@@ -47,7 +47,7 @@ std::string memory_by_pattern(const AuditReport& r) {
     {
         size_t i = 0;
         for (const auto& p : pattern_rows(t.patterns)) {
-            if (!p.other) json_index.emplace(p.pattern, i);
+            if (!p.other && i < kIslandPatterns) json_index.emplace(p.pattern, i);
             ++i;
         }
     }
