@@ -54,9 +54,9 @@ std::string header(const AuditReport& r) {
         "<header><h1>Redis keyspace audit</h1><p class=\"meta\"><span>Server: <b>{}</b></span>"
         "<span>{} {}</span><span>{}</span><span>Taken {}</span><span "
         "data-json=\"/duration_ms\" data-value=\"{}\">Took {}</span></p><p>{}</p></header>\n",
-        escape(s.address), escape(s.software == "valkey" ? "Valkey" : "Redis"), escape(s.version),
-        escape(where), escape(rfc3339_utc(r.generated_at)), r.duration.count(),
-        escape(format_duration(r.duration)), status);
+        key_text(s.address), escape(s.software == "valkey" ? "Valkey" : "Redis"),
+        key_text(s.version, 64), escape(where), escape(rfc3339_utc(r.generated_at)),
+        r.duration.count(), escape(format_duration(r.duration)), status);
 }
 
 std::string summary(const AuditReport& r, const std::vector<CheckOutcome>& checks) {
@@ -84,7 +84,7 @@ std::string summary(const AuditReport& r, const std::vector<CheckOutcome>& check
     out += "<ul class=\"findings\">";
     for (const auto& c : checks) {
         out += fmt::format("<li class=\"{}\">{}: {}{}</li>", c.over ? "over" : "ok",
-                           escape(check_name(c.check)), escape(c.summary),
+                           escape(check_name(c.check)), key_text(c.summary, 2000),
                            c.over && c.gated ? " (fails the --fail-on gate)" : "");
     }
     out += "</ul></div>\n";
@@ -149,7 +149,7 @@ std::string audit_html(const AuditReport& r, const std::vector<CheckOutcome>& ch
     page += "<meta http-equiv=\"Content-Security-Policy\" content=\"" + csp + "\">\n";
     page += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
     page += "<meta name=\"referrer\" content=\"no-referrer\">\n";
-    page += "<title>Redis keyspace audit: " + html::escape(r.server.address) + "</title>\n";
+    page += "<title>Redis keyspace audit: " + html::key_text(r.server.address) + "</title>\n";
     page += "<style>";
     page += css;
     page += "</style>\n</head>\n<body>\n<main>\n";

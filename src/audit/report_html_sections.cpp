@@ -160,7 +160,7 @@ std::string top_keys(const AuditReport& r) {
         return fmt::format(
             "<tr data-role=\"{}\"><td class=\"key\">{}</td><td>{}</td>{}<td class=\"num\">{}</td>"
             "</tr>",
-            at.empty() ? "big-key" : "top-key", key_text(e.key), escape(e.type),
+            at.empty() ? "big-key" : "top-key", key_text(e.key), key_text(e.type, 32),
             num(at.empty() ? "" : at + "/bytes", e.bytes, size(e.bytes)),
             e.elements ? count(*e.elements) : "");
     };
@@ -250,7 +250,7 @@ std::string nodes(const AuditReport& r) {
             "<tr data-role=\"node\"><td class=\"key\">{}</td><td class=\"key\">{}</td><td>{}</td>"
             "{}<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}"
             "</td></tr>",
-            key_text(n.address), key_text(n.source), escape(n.server_version),
+            key_text(n.address), key_text(n.source), key_text(n.server_version, 64),
             num(fmt::format("/nodes/{}/keys_scanned", i), n.keys_scanned, count(n.keys_scanned)),
             n.tally ? size(n.tally->total_bytes) : "", n.tally ? count(n.tally->no_ttl) : "",
             escape(format_duration(n.duration)),
