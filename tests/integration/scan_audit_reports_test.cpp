@@ -178,6 +178,14 @@ TEST_CASE("the JSON report names when it was made, how long it took and the serv
                            std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")));
     CHECK(j["duration_ms"].is_number_integer());
     CHECK(j["nodes"][0]["server_version"] == j["server"]["version"]);
+    uint64_t keys = 0, bytes = 0;
+    for (const auto& p : j["patterns"]) {
+        keys += p["keys"].get<uint64_t>();
+        bytes += p["bytes"].get<uint64_t>();
+    }
+    CHECK(keys == j["keys_scanned"].get<uint64_t>());
+    CHECK(bytes == j["memory"]["total_bytes"].get<uint64_t>());
+    CHECK(j["memory"]["by_type"]["string"] == j["memory"]["total_bytes"]);
 }
 
 TEST_CASE("Prometheus output passes promtool and equals the JSON report, hostile keys included") {
@@ -256,6 +264,17 @@ TEST_CASE("Prometheus on a cluster: a node label per node plus merged series wit
     }
     CHECK(no_ttl_nodes == 300);
     CHECK(series(prom, "keys", {{"type", "string"}}) == 300);
+
+    // The HTML report of the same cluster has a row per master, pointing at the JSON's nodes.
+    args = cluster.cli_args();
+    args.insert(args.end(), {"scan-audit", "--format", "html"});
+    CliResult page = run_cli(args);
+    REQUIRE(page.exit_code == 0);
+    CHECK(page.out.find("id=\"nodes-table\"") != std::string::npos);
+    CHECK(page.out.find("cluster of 3 masters") != std::string::npos);
+    for (int i = 0; i < 3; ++i)
+        CHECK(page.out.find("data-json=\"/nodes/" + std::to_string(i) + "/keys_scanned\"") !=
+              std::string::npos);
 }
 
 TEST_CASE("--output replaces the file atomically: a reader polling it never sees half a report") {
