@@ -27,7 +27,6 @@ std::string render_report(const std::string& format, const AuditReport& report,
     if (format == "junit") return audit_junit(report, checks);
     if (format == "prometheus") return audit_prometheus(report, checks);
     if (format == "html") return audit_html(report, checks);
-
     return audit_text(report, checks, style);
 }
 
