@@ -101,7 +101,9 @@ constexpr Examples kExamples[] = {
      "  redis-ops scan-audit --fail-on no-ttl,keys-usage --max-no-ttl 0 --ignore 'config:*'\n"
      "  redis-ops scan-audit --format junit --rate 5000 > audit.xml\n"
      "  redis-ops scan-audit --rdb /backups/dump.rdb --fail-on no-ttl --max-no-ttl 1%\n"
-     "  redis-ops -c -h node1 scan-audit --rdb-sync --format json > audit.json"},
+     "  redis-ops -c -h node1 scan-audit --rdb-sync --format json > audit.json\n"
+     "  redis-ops scan-audit --format html --output audit.html\n"
+     "  redis-ops scan-audit --format prometheus --output /var/lib/node_exporter/audit.prom"},
 };
 
 // Flags that shape what is printed rather than what is done.

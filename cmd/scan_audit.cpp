@@ -10,6 +10,7 @@
 #include "choices.hpp"
 #include "context.hpp"
 #include "redis/errors.hpp"
+#include "util/atomic_file.hpp"
 #include "util/units.hpp"
 
 namespace redisops {
@@ -23,6 +24,7 @@ struct ScanAuditFlags {
     std::string rdb;        // --rdb FILE|-
     bool rdb_sync = false;  // --rdb-sync
     bool db_given = false;  // -n (or a URL's /db) picks one db of a snapshot
+    std::string output;     // --output FILE: replaced atomically
 };
 
 /// A live walk, or the audit of a snapshot (--rdb, --rdb-sync).
@@ -37,6 +39,18 @@ AuditReport run_chosen_audit(Context& ctx, ScanAuditFlags& f, const AuditTick& t
     if (f.rdb_sync) return run_rdb_sync_audit(ctx.client(), o, tick);
     if (ctx.global.cluster) throw UsageError("--rdb reads one file; -c applies to --rdb-sync");
     return run_rdb_file_audit(f.rdb, o, tick);
+}
+
+std::string render_report(ReportFormat format, const AuditReport& report,
+                          const std::vector<CheckOutcome>& checks, const OutputStyle& style) {
+    switch (format) {
+        case ReportFormat::Json: return dump_json(audit_json(report, checks)) + "\n";
+        case ReportFormat::Junit: return audit_junit(report, checks);
+        case ReportFormat::Prometheus: return audit_prometheus(report, checks);
+        case ReportFormat::Html: return audit_html(report, checks);
+        case ReportFormat::Table: break;
+    }
+    return audit_text(report, checks, style);
 }
 
 std::string progress_line(uint64_t done, uint64_t expected, double secs, bool estimate_applies) {
@@ -72,7 +86,11 @@ int run_scan_audit(Context& ctx, ScanAuditFlags& f, bool format_given) {
                           : ctx.global.json ? ReportFormat::Json
                                             : ReportFormat::Table;
 
-    const OutputStyle& style = ctx.style();
+    // Opened before the walk: an unwritable directory fails now, not after an hour of SCAN.
+    std::optional<AtomicFileSink> file;
+    if (!f.output.empty()) file.emplace(f.output);
+    OutputStyle style = ctx.style();
+    if (file) style.color = style.tty = false;  // a file gets plain text
     bool progress = style.err_tty;
     // With MATCH or TYPE, SCAN returns a subset: a share of DBSIZE would mislead.
     bool estimate_applies = o.walk.match.empty() && o.walk.type.empty();
@@ -90,16 +108,12 @@ int run_scan_audit(Context& ctx, ScanAuditFlags& f, bool format_given) {
     if (progress) ctx.err("\r\x1b[K");
 
     auto checks = evaluate_checks(report, gates);
-    switch (format) {
-        case ReportFormat::Json:
-            ctx.out(dump_json(audit_json(report, checks)) + "\n");
-            break;
-        case ReportFormat::Junit:
-            ctx.out(audit_junit(report, checks));
-            break;
-        case ReportFormat::Table:
-            ctx.out(audit_text(report, checks, style));
-            break;
+    std::string text = render_report(format, report, checks, style);
+    if (file) {
+        file->write(text);
+        file->close();
+    } else {
+        ctx.out(text);
     }
 
     if (!report.complete) {
@@ -149,13 +163,17 @@ void setup_scan_audit(CLI::App& app, Context& ctx) {
     sub->add_option("--max-no-ttl", f->max_no_ttl,
                     "Keys without TTL tolerated by --fail-on no-ttl: N or P% (0)")
         ->type_name("N|P%");
-    auto* format = sub->add_option("--format", f->format, "table (default), json or junit")
-                       ->check(one_of(kReportFormats));
+    auto* format =
+        sub->add_option("--format", f->format, "table (default), json, junit, prometheus or html")
+            ->check(one_of(kReportFormats));
+    sub->add_option("--output", f->output,
+                    "Write the report to FILE, replaced atomically (temp file, fsync, rename)")
+        ->type_name("FILE");
     sub->add_option("--rate", f->rate, "At most KEYS/S keys a second per node (0: no limit)")
         ->type_name("KEYS/S");
     sub->add_option("--count", f->count, "SCAN COUNT per page (default 1000)")->type_name("N");
     sub->add_option("--max-patterns", f->max_patterns,
-                    "Distinct no-TTL patterns kept; the rest are 'other' (1000)")
+                    "Distinct patterns kept per table; the rest are 'other' (1000)")
         ->type_name("N");
     sub->add_flag("--replica", f->audit.replica,
                   "Read from a replica of each master when one is online");

@@ -50,7 +50,7 @@ _redis_ops_flags() {
         'stream info') echo '--help' ;;
         'pubsub') echo '--help' ;;
         'pubsub tail') echo '--help --pattern --shard --format --count' ;;
-        'scan-audit') echo '--help --match --type --big-bytes --big-elements --top --ignore --fail-on --max-no-ttl --format --rate --count --max-patterns --replica --rdb --rdb-sync' ;;
+        'scan-audit') echo '--help --match --type --big-bytes --big-elements --top --ignore --fail-on --max-no-ttl --format --output --rate --count --max-patterns --replica --rdb --rdb-sync' ;;
     esac
 }
 
@@ -237,6 +237,7 @@ _redis_ops_valued() {
                 --fail-on) return 0 ;;
                 --max-no-ttl) return 0 ;;
                 --format) return 0 ;;
+                --output) return 0 ;;
                 --rate) return 0 ;;
                 --count) return 0 ;;
                 --max-patterns) return 0 ;;
@@ -287,7 +288,8 @@ _redis_ops_values() {
             case $2 in
                 --type) echo 'string list set zset hash stream' ;;
                 --fail-on) echo ',no-ttl big keys-usage' ;;
-                --format) echo 'table json junit' ;;
+                --format) echo 'table json junit prometheus html' ;;
+                --output) echo '@file' ;;
                 --rdb) echo '@file' ;;
             esac
             ;;

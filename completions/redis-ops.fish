@@ -124,7 +124,7 @@ function __redis_ops_valued --description 'Does flag $argv[2] take a value in $a
             end
         case 'scan-audit'
             switch $argv[2]
-                case --match --type --big-bytes --big-elements --top --ignore --fail-on --max-no-ttl --format --rate --count --max-patterns --rdb
+                case --match --type --big-bytes --big-elements --top --ignore --fail-on --max-no-ttl --format --output --rate --count --max-patterns --rdb
                     return 0
             end
     end
@@ -371,10 +371,11 @@ complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l top -x -d 'How many 
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l ignore -x -d 'Keys allowed to have no TTL (repeatable), e.g. \'config:*\''
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l fail-on -x -a 'no-ttl big keys-usage' -d 'Exit 1 when these checks find something: no-ttl,big,keys-usage'
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l max-no-ttl -x -d 'Keys without TTL tolerated by --fail-on no-ttl: N or P% (0)'
-complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l format -x -a 'table json junit' -d 'table (default), json or junit'
+complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l format -x -a 'table json junit prometheus html' -d 'table (default), json, junit, prometheus or html'
+complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l output -r -F -d 'Write the report to FILE, replaced atomically (temp file, fsync, rename)'
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l rate -x -d 'At most KEYS/S keys a second per node (0: no limit)'
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l count -x -d 'SCAN COUNT per page (default 1000)'
-complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l max-patterns -x -d 'Distinct no-TTL patterns kept; the rest are \'other\' (1000)'
+complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l max-patterns -x -d 'Distinct patterns kept per table; the rest are \'other\' (1000)'
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l replica -d 'Read from a replica of each master when one is online'
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l rdb -r -F -d 'Audit this RDB snapshot instead of a server (\'-\': stdin)'
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l rdb-sync -d 'Stream a snapshot from each master over replication and audit it'

@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 packages=(g++ cmake make pkg-config libhiredis-dev libcli11-dev libfmt-dev doctest-dev
           nlohmann-json3-dev libssl-dev redis-server redis-tools python3 python3-redis openssl
           clang-14 libclang-rt-14-dev
-          groff-base zsh fish)
+          groff-base zsh fish
+          chromium prometheus)  # the HTML report's browser test; promtool checks --format prometheus
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -17,6 +18,17 @@ if ((${#missing[@]})); then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# playwright-core for tests/browser (it drives Debian's chromium; it never downloads a browser).
+if command -v npm >/dev/null 2>&1; then
+  if [ ! -d tests/browser/node_modules/playwright-core ] ||
+     [ tests/browser/package-lock.json -nt tests/browser/node_modules/.package-lock.json ]; then
+    echo "bootstrap: npm ci in tests/browser" >&2
+    npm ci --prefix tests/browser --no-audit --no-fund >/dev/null
+  fi
+else
+  echo "bootstrap: npm not found: the browser test (ctest -L browser) cannot run" >&2
 fi
 
 build=${1:-build}

@@ -27,6 +27,7 @@ struct NodeJob {
     KeysUsage keys_usage;
     std::vector<std::string> notes;
     std::exception_ptr failure;  // an error reply: the audit cannot be trusted
+    ServerInfo server;
 };
 
 /// Picks the connection to walk: a replica when asked for and one is known, else the master.
@@ -59,6 +60,8 @@ void run_node(NodeJob& job, const Client& client, const AuditOptions& opts) {
     try {
         if (!job.master) throw ConnectionError(job.connect_error);
         job.keys_usage = inspect_keys_usage(*job.master, job.report.address);
+        Reply server = job.master->command_unchecked({"INFO", "server"});
+        if (!server.is_error()) job.server = parse_info_server(server.str());
         Connection& conn = walk_connection(job, client, opts.replica);
         Reply info = conn.command({"INFO", "keyspace"});
         job.report.estimate = parse_info_keyspace(info.str(), client.options().db);
@@ -98,6 +101,18 @@ std::optional<ServerAddress> replica_from_info(std::string_view info) {
         found = a;
     });
     return found;
+}
+
+ServerInfo parse_info_server(std::string_view info) {
+    ServerInfo s;
+    std::string valkey;
+    for_each_line(info, [&](std::string_view line) {
+        if (line.starts_with("redis_version:")) s.redis_version = line.substr(14);
+        if (line.starts_with("valkey_version:")) valkey = line.substr(15);
+    });
+    s.software = valkey.empty() ? "redis" : "valkey";
+    s.version = valkey.empty() ? s.redis_version : valkey;
+    return s;
 }
 
 AuditReport run_audit(Client& client, const AuditOptions& opts, const AuditTick& tick) {
@@ -150,8 +165,12 @@ AuditReport run_audit(Client& client, const AuditOptions& opts, const AuditTick&
         n.scan_calls = job.walk.scan_calls;
         n.longest_call = job.walk.longest_call;
         n.duration = job.walk.duration;
+        n.server_version = job.server.version;
+        n.keys_command_calls = job.keys_usage.calls;
+        if (report.server.version.empty()) report.server = job.server;
         report.complete = report.complete && n.complete;
         report.tally.merge(job.walk.tally);
+        n.tally = std::move(job.walk.tally);
         report.keys_usage.merge(job.keys_usage);
         report.estimate.keys += n.estimate.keys;
         report.estimate.expires += n.estimate.expires;
@@ -166,6 +185,10 @@ AuditReport run_audit(Client& client, const AuditOptions& opts, const AuditTick&
         report.nodes.push_back(std::move(n));
     }
     report.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+    report.generated_at = std::chrono::system_clock::now();
+    report.server.address = client.options().redacted();
+    report.server.cluster = client.options().cluster;
+    report.server.db = client.options().db;
     return report;
 }
 

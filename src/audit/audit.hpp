@@ -34,7 +34,23 @@ struct NodeReport {
     std::chrono::milliseconds longest_call{0};
     std::chrono::milliseconds duration{0};
     KeyspaceEstimate estimate;
+    std::string server_version;          // INFO server: valkey_version, else redis_version
+    uint64_t keys_command_calls = 0;     // this node's INFO commandstats
+    std::optional<KeyspaceTally> tally;  // this node's share of the merged tally
 };
+
+/// What was audited, for a report's header.
+struct ServerInfo {
+    std::string address;        // redacted URL or the first master; never a password
+    std::string software;       // "redis" or "valkey" (INFO server valkey_version)
+    std::string version;        // the software's own version: valkey_version on Valkey
+    std::string redis_version;  // INFO server redis_version (Valkey reports a compatible one)
+    bool cluster = false;
+    int db = 0;
+};
+
+/// The `version`, `software` and `redis_version` of INFO server.
+ServerInfo parse_info_server(std::string_view info_server);
 
 struct AuditReport {
     explicit AuditReport(const AuditOptions& o) : options(o), tally(o.limits) {}
@@ -50,6 +66,8 @@ struct AuditReport {
     std::chrono::milliseconds duration{0};
     std::vector<std::string> notes;
     std::optional<RdbFacts> rdb;  // set by the audits of snapshots (audit/rdb_audit.hpp)
+    ServerInfo server;
+    std::chrono::system_clock::time_point generated_at;  // when the walk ended
 };
 
 /// Called about four times a second from the calling thread while the walk runs.

@@ -1,3 +1,6 @@
+#include <algorithm>
+#include <ctime>
+
 #include "audit/report.hpp"
 #include "util/text.hpp"
 
@@ -75,6 +78,16 @@ json rdb_json(const RdbFacts& f) {
             {"dbs", dbs}};
 }
 
+json pattern_rows_json(const std::vector<PatternRow>& rows) {
+    json a = json::array();
+    for (const auto& p : rows) {
+        json row{{"pattern", to_json_text(p.pattern)}, {"keys", p.keys}, {"bytes", p.bytes}};
+        if (p.other) row["other"] = true;
+        a.push_back(std::move(row));
+    }
+    return a;
+}
+
 json keys_command_json(const KeysUsage& k) {
     json slow = json::array();
     for (const auto& s : k.slowlog) {
@@ -106,11 +119,68 @@ json keys_command_json(const KeysUsage& k) {
 
 }  // namespace
 
+std::string rfc3339_utc(std::chrono::system_clock::time_point t) {
+    std::time_t secs = std::chrono::system_clock::to_time_t(t);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+std::vector<PatternRow> pattern_rows(const NoTtlPatterns& table, bool by_bytes, size_t limit) {
+    std::vector<PatternCount> sorted = table.sorted();
+    if (by_bytes) {
+        std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+            return a.bytes != b.bytes ? a.bytes > b.bytes : a.keys > b.keys;
+        });
+    }
+    std::vector<PatternRow> rows;
+    PatternRow other{"other", table.other().keys, table.other().bytes, true};
+    for (auto& p : sorted) {
+        if (rows.size() < limit) {
+            rows.push_back({std::move(p.pattern), p.keys, p.bytes, false});
+        } else {
+            other.keys += p.keys;
+            other.bytes += p.bytes;
+        }
+    }
+    if (other.keys > 0) rows.push_back(std::move(other));
+    return rows;
+}
+
+std::vector<SizeBand> size_distribution(const MemoryHistogram& h) {
+    std::vector<SizeBand> bands;
+    uint64_t lo = 0;
+    for (uint64_t hi : {64ull, 256ull, 1024ull, 4096ull, 16384ull, 65536ull, 262144ull, 1048576ull,
+                        16777216ull}) {
+        bands.push_back({lo, hi, h.count_below(hi) - h.count_below(lo)});
+        lo = hi;
+    }
+    bands.push_back({lo, std::nullopt, h.count() - h.count_below(lo)});
+    return bands;
+}
+
+std::vector<TtlBand> ttl_distribution(const KeyspaceTally& t) {
+    return {{"no_expiry", "no expiry", t.ttl[kNoExpiry]},
+            {"under_1h", "under 1 hour", t.ttl[kUnder1h]},
+            {"1h_to_24h", "1 to 24 hours", t.ttl[kUnder24h]},
+            {"1d_to_7d", "1 to 7 days", t.ttl[kUnder7d]},
+            {"over_7d", "7 days or more", t.ttl[kOver7d]}};
+}
+
 nlohmann::json audit_json(const AuditReport& r, const std::vector<CheckOutcome>& checks) {
     const KeyspaceTally& t = r.tally;
     const WalkOptions& w = r.options.walk;
     json j;
     j["complete"] = r.complete;
+    j["generated_at"] = rfc3339_utc(r.generated_at);
+    j["server"] = {{"address", to_json_text(r.server.address)},
+                   {"software", r.server.software},
+                   {"version", r.server.version},
+                   {"redis_version", r.server.redis_version},
+                   {"mode", r.server.cluster ? "cluster" : "standalone"},
+                   {"db", r.server.db}};
     j["keys_scanned"] = t.keys;
     j["keys_ignored"] = t.ignored;
     j["keys_vanished"] = r.vanished;
@@ -135,16 +205,24 @@ nlohmann::json audit_json(const AuditReport& r, const std::vector<CheckOutcome>&
     j["top_keys"] = keys_json(t.top.sorted());
     j["types"] = json::object();
     for (const auto& [type, n] : t.types) j["types"][type] = n;
-    j["ttl"] = {{"no_expiry", t.ttl[kNoExpiry]},
-                {"under_1h", t.ttl[kUnder1h]},
-                {"1h_to_24h", t.ttl[kUnder24h]},
-                {"1d_to_7d", t.ttl[kUnder7d]},
-                {"over_7d", t.ttl[kOver7d]}};
+    j["ttl"] = json::object();
+    for (const auto& b : ttl_distribution(t)) j["ttl"][b.name] = b.keys;
     j["memory"] = {{"total_bytes", t.total_bytes},
                    {"p50_bytes", t.memory.percentile(0.50)},
                    {"p90_bytes", t.memory.percentile(0.90)},
                    {"p99_bytes", t.memory.percentile(0.99)},
                    {"max_bytes", t.memory.max()}};
+    j["memory"]["by_type"] = json::object();
+    for (const auto& [type, n] : t.type_bytes) j["memory"]["by_type"][type] = n;
+    j["memory"]["size_distribution"] = json::array();
+    for (const auto& b : size_distribution(t.memory)) {
+        j["memory"]["size_distribution"].push_back(
+            {{"min_bytes", b.min_bytes},
+             {"max_bytes", b.max_bytes ? json(*b.max_bytes) : json(nullptr)},
+             {"keys", b.keys}});
+    }
+    // Every key by pattern (the no-TTL table above holds only the keys without a TTL).
+    j["patterns"] = pattern_rows_json(pattern_rows(t.patterns));
     j["keys_command"] = keys_command_json(r.keys_usage);
     // From a snapshot, `bytes` are serialized sizes; MEMORY USAGE is what a live walk reports.
     j["bytes_source"] = r.rdb ? "rdb" : "memory_usage";
@@ -174,7 +252,9 @@ nlohmann::json audit_json(const AuditReport& r, const std::vector<CheckOutcome>&
                               {"estimate_keys", n.estimate.keys},
                               {"estimate_expires", n.estimate.expires},
                               {"longest_call_ms", n.longest_call.count()},
-                              {"duration_ms", n.duration.count()}});
+                              {"duration_ms", n.duration.count()},
+                              {"server_version", n.server_version},
+                              {"keys_command_calls", n.keys_command_calls}});
     }
     j["notes"] = r.notes;
     return j;

@@ -45,6 +45,14 @@ uint64_t MemoryHistogram::percentile(double q) const {
     return max_;
 }
 
+uint64_t MemoryHistogram::count_below(uint64_t bound) const {
+    if (bound == 0) return 0;
+    if (bound > max_) return count_;
+    uint64_t n = 0;
+    for (size_t i = 0; i < kBuckets && upper_bound_of(i) < bound; ++i) n += counts_[i];
+    return n;
+}
+
 bool TopKeys::wants(uint64_t s, std::string_view key) const {
     if (capacity_ == 0) return false;
     if (heap_.size() < capacity_) return true;
@@ -103,7 +111,8 @@ KeyspaceTally::KeyspaceTally(const TallyLimits& l)
       top(l.top, TopKeys::By::Bytes),
       big_by_bytes(l.max_big_keys, TopKeys::By::Bytes),
       big_by_elements(l.big_elements ? l.max_big_keys : 0, TopKeys::By::Elements),
-      no_ttl_patterns(l.max_patterns) {}
+      no_ttl_patterns(l.max_patterns),
+      patterns(l.max_patterns) {}
 
 bool KeyspaceTally::is_big(const KeyFacts& k) const {
     if (k.bytes >= limits.big_bytes) return true;
@@ -119,6 +128,11 @@ void KeyspaceTally::add(const KeyFacts& k, bool is_ignored) {
         ++it->second;
     else
         types.emplace(std::string(k.type), 1);
+    if (auto it = type_bytes.find(k.type); it != type_bytes.end())
+        it->second += k.bytes;
+    else
+        type_bytes.emplace(std::string(k.type), k.bytes);
+    patterns.add(k.key, k.bytes);
     ++ttl[ttl_bucket(k.pttl_ms)];
     memory.add(k.bytes);
     top.offer(k);
@@ -146,6 +160,8 @@ void KeyspaceTally::merge(const KeyspaceTally& o) {
     no_ttl_bytes += o.no_ttl_bytes;
     big += o.big;
     for (const auto& [t, n] : o.types) types[t] += n;
+    for (const auto& [t, n] : o.type_bytes) type_bytes[t] += n;
+    patterns.merge(o.patterns);
     for (size_t i = 0; i < ttl.size(); ++i) ttl[i] += o.ttl[i];
     memory.merge(o.memory);
     top.merge(o.top);

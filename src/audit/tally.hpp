@@ -34,6 +34,8 @@ class MemoryHistogram {
     uint64_t percentile(double q) const;
     uint64_t count() const { return count_; }
     uint64_t max() const { return max_; }
+    /// Values below `bound`; exact when `bound` is below 16 or a power of two (bucket edges).
+    uint64_t count_below(uint64_t bound) const;
 
   private:
     static size_t bucket_of(uint64_t v);
@@ -100,12 +102,14 @@ class KeyspaceTally {
     uint64_t no_ttl_bytes = 0;
     uint64_t big = 0;  // keys over --big-bytes or --big-elements
     std::map<std::string, uint64_t, std::less<>> types;
+    std::map<std::string, uint64_t, std::less<>> type_bytes;  // memory by type
     std::array<uint64_t, kTtlBuckets> ttl{};
     MemoryHistogram memory;
     TopKeys top;
     TopKeys big_by_bytes;
     TopKeys big_by_elements;
     NoTtlPatterns no_ttl_patterns;
+    NoTtlPatterns patterns;  // every key (TTL or not) by pattern: where the memory is
 
     bool is_big(const KeyFacts& k) const;
     /// Big keys by bytes, then those big only by elements; largest first.
