@@ -51,7 +51,8 @@ struct InFlight {
 };
 
 [[noreturn]] void reply_failed(std::string_view command, std::string_view key, const Reply& r) {
-    throw ReplyError(fmt::format("{} {}: {}", command, quote_if_needed(key), r.error()));
+    throw ReplyError(classify_error(r.error()),
+                     fmt::format("{} {}: {}", command, quote_if_needed(key), r.error()));
 }
 
 class Walk {
@@ -105,7 +106,9 @@ class Walk {
 
     void on_scan_page() {
         Reply page = conn_.read_reply();
-        if (page.is_error()) throw ReplyError(fmt::format("SCAN: {}", page.error()));
+        if (page.is_error()) {
+            throw ReplyError(classify_error(page.error()), fmt::format("SCAN: {}", page.error()));
+        }
         std::string cursor(page[0].str());
         auto batch = std::make_shared<Batch>();
         ReplyView keys = page[1];
@@ -150,7 +153,9 @@ class Walk {
     Reply read_keyed() {
         if (opts_.asking) {
             Reply ok = conn_.read_reply();
-            if (ok.is_error()) throw ReplyError("ASKING: " + std::string(ok.error()));
+            if (ok.is_error()) {
+                throw ReplyError(classify_error(ok.error()), "ASKING: " + std::string(ok.error()));
+            }
         }
         return conn_.read_reply();
     }
@@ -210,7 +215,7 @@ class Walk {
             Reply r = read_keyed();
             if (r.is_error()) {
                 // WRONGTYPE: the key was replaced by another type since TYPE; no count for it.
-                if (r.error().starts_with("WRONGTYPE")) continue;
+                if (classify_error(r.error()) == ErrorKind::WrongType) continue;
                 reply_failed(length_command(b.types[i]), b.keys[i], r);
             }
             b.elements[i] = static_cast<uint64_t>(r.integer());

@@ -50,7 +50,7 @@ Args Script::evalsha_argv(const Args& keys, const Args& args) const {
 Reply Script::run(Connection& conn, const Args& keys, const Args& args) const {
     Args argv = evalsha_argv(keys, args);
     Reply r = conn.command_unchecked(argv);
-    if (r.is_error() && r.error().starts_with("NOSCRIPT")) {
+    if (r.is_error() && classify_error(r.error()) == ErrorKind::NoScript) {
         Reply loaded = conn.command({"SCRIPT", "LOAD", body_});
         if (loaded.str() != sha_) {
             throw ReplyError("SCRIPT LOAD of " + name_ + " returned an unexpected SHA");

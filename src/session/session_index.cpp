@@ -120,7 +120,7 @@ std::vector<SessionLookup> read_sessions(Client& client, const std::vector<std::
         for (size_t k = 0; k < group.size(); ++k) {
             size_t i = group[k];
             const Reply& fields = replies[2 * k + 1];
-            if (fields.is_error() && fields.error().starts_with("WRONGTYPE")) {
+            if (fields.is_error() && classify_error(fields.error()) == ErrorKind::WrongType) {
                 not_hashes.push_back(i);
                 continue;
             }

@@ -98,7 +98,7 @@ TailEnd run_pubsub_tail(Client& client, const PubSubOptions& o, const PubSubEven
             if (stop.requested()) return TailEnd::Stopped;
             why = e.what();
         } catch (const ReplyError& e) {
-            if (!is_transient(e)) throw;
+            if (!is_transient(e.kind())) throw;
             why = e.what();
         }
         ev.flush();

@@ -298,7 +298,7 @@ TailEnd StreamTail::with_reconnect(const std::function<TailEnd()>& body) {
             if (!opts_.follow) throw;
             why = e.what();
         } catch (const ReplyError& e) {
-            if (!opts_.follow || !is_transient(e)) throw;
+            if (!opts_.follow || !is_transient(e.kind())) throw;
             why = e.what();
         }
         if (stop_.requested()) return TailEnd::Stopped;
