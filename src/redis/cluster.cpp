@@ -262,19 +262,12 @@ std::vector<Reply> ClusterRouter::pipeline(int slot, const std::vector<Args>& co
 
 Reply ClusterRouter::eval(const Script& script, const Args& keys, const Args& args) {
     require_same_slot(script.name(), keys);
-    Args argv = script.evalsha_argv(keys, args);
     int slot = keys.empty() ? -1 : hash_slot(keys.front());
     return route(slot, false, [&](Connection& c, bool asking) {
-        Reply r = exchange(c, asking, argv);
-        if (r.is_error() && classify_error(r.error()) == ErrorKind::NoScript) {
-            // Each node has its own script cache; the importing side of an ASK may lack it.
-            Reply loaded = c.command({"SCRIPT", "LOAD", script.body()});
-            if (loaded.str() != script.sha()) {
-                throw ReplyError("SCRIPT LOAD of " + script.name() + " returned an unexpected SHA");
-            }
-            r = exchange(c, asking, argv);
-        }
-        return r;
+        // Each node has its own script cache; the importing side of an ASK may lack it, so the
+        // SCRIPT LOAD goes to the node that answered NOSCRIPT. ASKING holds for one command
+        // only, so it goes ahead of each one (before SCRIPT LOAD it is harmless).
+        return script.call([&](const Args& argv) { return exchange(c, asking, argv); }, keys, args);
     });
 }
 
