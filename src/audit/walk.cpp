@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "redis/errors.hpp"
+#include "redis/scan_cursor.hpp"
 #include "util/pattern.hpp"
 #include "util/text.hpp"
 
@@ -45,8 +46,16 @@ struct InFlight {
     Clock::time_point sent;
 };
 
+/// SCAN's COUNT: as asked, or about five pages a second when throttled, so each page stays a
+/// small, short burst.
+size_t page_size(const WalkOptions& opts) {
+    if (opts.rate <= 0) return opts.count;
+    return std::clamp<size_t>(static_cast<size_t>(opts.rate / 5), 10, opts.count);
+}
+
 [[noreturn]] void reply_failed(std::string_view command, std::string_view key, const Reply& r) {
-    throw ReplyError(fmt::format("{} {}: {}", command, quote_if_needed(key), r.error()));
+    throw ReplyError(classify_error(r.error()),
+                     fmt::format("{} {}: {}", command, quote_if_needed(key), r.error()));
 }
 
 class Walk {
@@ -56,16 +65,12 @@ class Walk {
           opts_(opts),
           progress_(progress),
           result_(result),
-          seen_(opts.expected_keys + opts.expected_keys / 8) {
-        count_ = opts.count;
-        // Throttled: about five pages a second, so each page stays a small, short burst.
-        if (opts.rate > 0)
-            count_ = std::clamp<size_t>(static_cast<size_t>(opts.rate / 5), 10, opts.count);
-    }
+          seen_(opts.expected_keys + opts.expected_keys / 8),
+          cursor_(ScanCursor::keys({opts.match, opts.type, page_size(opts)})) {}
 
     void run() {
         start_ = Clock::now();
-        send_scan("0");
+        send_scan();
         conn_.flush();
         while (!queue_.empty()) {
             InFlight f = std::move(queue_.front());
@@ -89,23 +94,17 @@ class Walk {
     }
 
   private:
-    void send_scan(const std::string& cursor) {
-        Args argv{"SCAN", cursor, "COUNT", std::to_string(count_)};
-        if (!opts_.match.empty()) argv.insert(argv.end(), {"MATCH", opts_.match});
-        if (!opts_.type.empty()) argv.insert(argv.end(), {"TYPE", opts_.type});
-        conn_.append(argv);
+    void send_scan() {
+        conn_.append(cursor_.request());
         queue_.push_back({Expect::ScanPage, nullptr, Clock::now()});
         ++result_.scan_calls;
     }
 
     void on_scan_page() {
-        Reply page = conn_.read_reply();
-        if (page.is_error()) throw ReplyError(fmt::format("SCAN: {}", page.error()));
-        std::string cursor(page[0].str());
+        ScanPage page = cursor_.accept(conn_.read_reply());
         auto batch = std::make_shared<Batch>();
-        ReplyView keys = page[1];
-        for (size_t i = 0; i < keys.size(); ++i) {
-            std::string_view key = keys[i].str();
+        for (size_t i = 0; i < page.size(); ++i) {
+            std::string_view key = page[i];
             // SCAN guarantees every key present for the whole walk is returned at least once,
             // but a rehash can return one several times: the fingerprint keeps the count exact.
             if (!seen_.insert_key(key)) {
@@ -118,7 +117,7 @@ class Walk {
         // The next SCAN goes out before this page's commands, so its reply comes back first and
         // the following page can be queued while this one's replies are still being read.
         // (An empty page with a non-zero cursor is normal: keep going.)
-        if (cursor != "0") send_scan(cursor);
+        if (!cursor_.done()) send_scan();
         if (!batch->keys.empty()) send_facts(batch);
         conn_.flush();
     }
@@ -145,7 +144,9 @@ class Walk {
     Reply read_keyed() {
         if (opts_.asking) {
             Reply ok = conn_.read_reply();
-            if (ok.is_error()) throw ReplyError("ASKING: " + std::string(ok.error()));
+            if (ok.is_error()) {
+                throw ReplyError(classify_error(ok.error()), "ASKING: " + std::string(ok.error()));
+            }
         }
         return conn_.read_reply();
     }
@@ -205,7 +206,7 @@ class Walk {
             Reply r = read_keyed();
             if (r.is_error()) {
                 // WRONGTYPE: the key was replaced by another type since TYPE; no count for it.
-                if (r.error().starts_with("WRONGTYPE")) continue;
+                if (classify_error(r.error()) == ErrorKind::WrongType) continue;
                 reply_failed(length_command(b.types[i]), b.keys[i], r);
             }
             b.elements[i] = static_cast<uint64_t>(r.integer());
@@ -235,8 +236,8 @@ class Walk {
     WalkProgress& progress_;
     WalkResult& result_;
     FingerprintSet seen_;
+    ScanCursor cursor_;
     std::deque<InFlight> queue_;
-    size_t count_ = 1000;
     uint64_t dispatched_ = 0;
     Clock::time_point start_;
 };
