@@ -28,7 +28,8 @@ constexpr KnownValues kKnownValues[] = {
 };
 
 // Flags whose value is a path, so shells offer file names.
-constexpr std::string_view kFileFlags[] = {"--cacert", "--cert", "--key", "--socket"};
+constexpr std::string_view kFileFlags[] = {"--cacert", "--cert",     "--key",
+                                           "--socket", "--undo-log", "--undo"};
 constexpr std::string_view kDirFlags[] = {"--cacertdir"};
 
 // Commands whose trailing arguments are a command line run with execvp.

@@ -100,6 +100,11 @@ constexpr Examples kExamples[] = {
      "  redis-ops scan-audit --match 'user:*' --top 20\n"
      "  redis-ops scan-audit --fail-on no-ttl,keys-usage --max-no-ttl 0 --ignore 'config:*'\n"
      "  redis-ops scan-audit --format junit --rate 5000 > audit.xml"},
+    {"expire",
+     "  redis-ops expire --match 'feed:user:*' --ttl 7d --dry-run\n"
+     "  redis-ops expire --match 'feed:user:*' --ttl 7d --jitter 10% --rate 5000 --undo-log "
+     "feed.undo\n"
+     "  redis-ops expire --undo feed.undo"},
 };
 
 // Flags that shape what is printed rather than what is done.

@@ -6,7 +6,7 @@
 # The subcommands of command $1 ("" is redis-ops itself).
 _redis_ops_subcommands() {
     case $1 in
-        '') echo 'cache invalidate-tag session lock ratelimit stream pubsub scan-audit' ;;
+        '') echo 'cache invalidate-tag session lock ratelimit stream pubsub scan-audit expire' ;;
         'cache') echo 'get set del ttl fetch' ;;
         'session') echo 'create get touch list destroy destroy-all' ;;
         'lock') echo 'acquire release extend status run' ;;
@@ -51,6 +51,7 @@ _redis_ops_flags() {
         'pubsub') echo '--help' ;;
         'pubsub tail') echo '--help --pattern --shard --format --count' ;;
         'scan-audit') echo '--help --match --type --big-bytes --big-elements --top --ignore --fail-on --max-no-ttl --format --rate --count --max-patterns --replica' ;;
+        'expire') echo '--help --match --ttl --exclude --type --shorten --jitter --idle-over --limit --rate --count --max-patterns --dry-run --undo-log --undo' ;;
     esac
 }
 
@@ -242,6 +243,22 @@ _redis_ops_valued() {
                 --max-patterns) return 0 ;;
             esac
             ;;
+        'expire')
+            case $2 in
+                --match) return 0 ;;
+                --ttl) return 0 ;;
+                --exclude) return 0 ;;
+                --type) return 0 ;;
+                --jitter) return 0 ;;
+                --idle-over) return 0 ;;
+                --limit) return 0 ;;
+                --rate) return 0 ;;
+                --count) return 0 ;;
+                --max-patterns) return 0 ;;
+                --undo-log) return 0 ;;
+                --undo) return 0 ;;
+            esac
+            ;;
     esac
     return 1
 }
@@ -287,6 +304,13 @@ _redis_ops_values() {
                 --type) echo 'string list set zset hash stream' ;;
                 --fail-on) echo ',no-ttl big keys-usage' ;;
                 --format) echo 'table json junit' ;;
+            esac
+            ;;
+        'expire')
+            case $2 in
+                --type) echo 'string list set zset hash stream' ;;
+                --undo-log) echo '@file' ;;
+                --undo) echo '@file' ;;
             esac
             ;;
     esac
