@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <map>
 
 #include "expire/undo_log.hpp"
@@ -17,10 +18,17 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+constexpr long long kClusterSlackMs = 100;
+
 class Undo {
   public:
     Undo(Client& client, const UndoOptions& opts, UndoReport& report)
-        : client_(client), opts_(opts), report_(report), script_("expire_undo") {}
+        : client_(client),
+          opts_(opts),
+          report_(report),
+          script_("expire_undo"),
+          // See lua/expire_undo.lua: resharding carries TTLs as relative times.
+          slack_ms_(client.options().cluster ? kClusterSlackMs : 0) {}
 
     /// Restores (or, dry, inspects) one chunk: pipelined per node, and any record whose reply
     /// is a redirect or NOSCRIPT sent again alone through the Client, which follows it.
@@ -53,21 +61,24 @@ class Undo {
   private:
     Args argv(const UndoRecord& r) const {
         if (opts_.dry_run) return {"PEXPIRETIME", r.key};
-        return script_.evalsha_argv(
-            {r.key}, {std::to_string(r.new_expire_at_ms), std::to_string(r.old_expire_at_ms)});
+        return script_.evalsha_argv({r.key}, script_args(r));
     }
 
     Reply alone(const UndoRecord& r) {
         if (opts_.dry_run) return client_.command_for_key(r.key, {"PEXPIRETIME", r.key});
-        return client_.eval(
-            script_, {r.key},
-            {std::to_string(r.new_expire_at_ms), std::to_string(r.old_expire_at_ms)});
+        return client_.eval(script_, {r.key}, script_args(r));
+    }
+
+    Args script_args(const UndoRecord& r) const {
+        return {std::to_string(r.new_expire_at_ms), std::to_string(r.old_expire_at_ms),
+                std::to_string(slack_ms_)};
     }
 
     /// The script's answer, or on a dry run PEXPIRETIME mapped to the same codes.
     void tally(const UndoRecord& r, long long v) {
         if (opts_.dry_run) {
-            v = v == -2 ? -1 : v == r.old_expire_at_ms ? 2 : v == r.new_expire_at_ms ? 1 : 0;
+            bool as_set = v >= 0 && std::llabs(v - r.new_expire_at_ms) <= slack_ms_;
+            v = v == -2 ? -1 : v == r.old_expire_at_ms ? 2 : as_set ? 1 : 0;
         }
         ++report_.done;
         if (v == 1) ++report_.restored;
@@ -80,6 +91,7 @@ class Undo {
     const UndoOptions& opts_;
     UndoReport& report_;
     Script script_;
+    long long slack_ms_;
 };
 
 }  // namespace
