@@ -455,6 +455,11 @@ TEST_CASE("bad input exits 2 and changes nothing") {
         CHECK(r.err.find("redis-ops:") != std::string::npos);
     }
     CHECK(c.command({"INFO", "keyspace"}).str().find("expires=0,") != std::string_view::npos);
+    // An undo log that cannot be created is an output failure (74), before anything changes.
+    CliResult r =
+        run_cli(server, {"expire", "--match", "*", "--ttl", "1h", "--undo-log", "/nonexistent/u"});
+    CHECK(r.exit_code == 74);
+    CHECK(c.command({"INFO", "keyspace"}).str().find("expires=0,") != std::string_view::npos);
 }
 
 namespace {
