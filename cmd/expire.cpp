@@ -21,7 +21,7 @@ namespace {
 
 struct ExpireFlags {
     std::vector<std::string> match, exclude;
-    std::string type, ttl, jitter, idle_over, limit, rate = "0", count = "1000",
+    std::string type, ttl, jitter, idle_over, limit, rate = "0", count = "200",
                                                      max_patterns = "1000";
     std::string undo_log, undo;
     bool shorten = false, dry_run = false;
@@ -155,7 +155,7 @@ void setup_expire(CLI::App& app, Context& ctx) {
     sub->add_option("--limit", f->limit, "Stop after N changes")->type_name("N");
     sub->add_option("--rate", f->rate, "At most KEYS/S keys a second per node (0: no limit)")
         ->type_name("KEYS/S");
-    sub->add_option("--count", f->count, "SCAN COUNT per page (default 1000)")->type_name("N");
+    sub->add_option("--count", f->count, "SCAN COUNT per page (default 200)")->type_name("N");
     sub->add_option("--max-patterns", f->max_patterns,
                     "Distinct patterns kept in the report; the rest are 'other' (1000)")
         ->type_name("N");

@@ -392,7 +392,7 @@ complete -c redis-ops -n '__redis_ops_in \'expire\'' -l jitter -x -d 'Spread eac
 complete -c redis-ops -n '__redis_ops_in \'expire\'' -l idle-over -x -d 'Only keys idle longer than D (OBJECT IDLETIME; refused under LFU)'
 complete -c redis-ops -n '__redis_ops_in \'expire\'' -l limit -x -d 'Stop after N changes'
 complete -c redis-ops -n '__redis_ops_in \'expire\'' -l rate -x -d 'At most KEYS/S keys a second per node (0: no limit)'
-complete -c redis-ops -n '__redis_ops_in \'expire\'' -l count -x -d 'SCAN COUNT per page (default 1000)'
+complete -c redis-ops -n '__redis_ops_in \'expire\'' -l count -x -d 'SCAN COUNT per page (default 200)'
 complete -c redis-ops -n '__redis_ops_in \'expire\'' -l max-patterns -x -d 'Distinct patterns kept in the report; the rest are \'other\' (1000)'
 complete -c redis-ops -n '__redis_ops_in \'expire\'' -l dry-run -d 'Change nothing; report what would change, with bytes'
 complete -c redis-ops -n '__redis_ops_in \'expire\'' -l undo-log -r -F -d 'Write each change to FILE (JSON Lines) first'

@@ -46,7 +46,7 @@ struct ExpireOptions {
     std::optional<std::chrono::milliseconds> idle_over;
     std::optional<uint64_t> limit;  // changes, over all nodes
     double rate = 0;                // keys a second per node
-    size_t count = 1000;            // SCAN COUNT
+    size_t count = 200;             // SCAN COUNT: ~0.2 ms a page at 1M keys (1000: ~1 ms)
     size_t max_patterns = 1000;
     bool dry_run = false;
     UndoLogWriter* undo_log = nullptr;
