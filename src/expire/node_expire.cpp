@@ -8,7 +8,9 @@
 
 #include "expire/undo_log.hpp"
 #include "redis/cluster.hpp"
+#include "redis/error_kind.hpp"
 #include "redis/errors.hpp"
+#include "redis/scan_cursor.hpp"
 #include "stream/stop.hpp"
 #include "util/pattern.hpp"
 #include "util/random.hpp"
@@ -17,22 +19,6 @@
 namespace redisops {
 
 namespace {
-
-struct ScanPage {
-    std::string cursor;
-    std::vector<std::string> keys;
-};
-
-/// One SCAN call: the only place this walk talks SCAN (so a shared cursor type can replace it).
-ScanPage scan_page(Connection& conn, const std::string& cursor, const std::string& match,
-                   const std::string& type, size_t count) {
-    Args argv{"SCAN", cursor, "COUNT", std::to_string(count)};
-    if (!match.empty()) argv.insert(argv.end(), {"MATCH", match});
-    if (!type.empty()) argv.insert(argv.end(), {"TYPE", type});
-    Reply page = conn.command_unchecked(argv);
-    if (page.is_error()) throw ReplyError(fmt::format("SCAN: {}", page.error()));
-    return {std::string(page[0].str()), page[1].strings()};
-}
 
 /// How far a SCAN has come, 0..1. The cursor counts with its bits reversed (so that a table
 /// resize keeps it valid), hence reversing them gives the share of buckets already visited,
@@ -55,12 +41,15 @@ std::mt19937_64 seeded_from_os() {
 }
 
 [[noreturn]] void reply_failed(std::string_view command, std::string_view key, const Reply& r) {
+    ErrorKind kind = classify_error(r.error());
     std::string hint;
-    if (r.error().find("unknown command") != std::string_view::npos ||
+    // Redis < 7.0 knows neither PEXPIRETIME (unknown command) nor PEXPIREAT's NX/LT (syntax).
+    if (kind == ErrorKind::UnknownCommand ||
         r.error().find("syntax error") != std::string_view::npos) {
         hint = " (expire needs Redis 7.0 or later: PEXPIRETIME and PEXPIREAT ... NX/LT)";
     }
-    throw ReplyError(fmt::format("{} {}: {}{}", command, quote_if_needed(key), r.error(), hint));
+    throw ReplyError(kind,
+                     fmt::format("{} {}: {}{}", command, quote_if_needed(key), r.error(), hint));
 }
 
 }  // namespace
@@ -97,15 +86,15 @@ bool NodeExpire::excluded(std::string_view key) const {
 }
 
 bool NodeExpire::walk_pass(const std::string& match, size_t pass) {
-    std::string cursor = "0";
+    ScanCursor cursor = ScanCursor::keys({match == "*" ? "" : match, opts_.type, count_});
     do {
         if (stopping()) return false;
-        ScanPage page = scan_page(conn_, cursor, match == "*" ? "" : match, opts_.type, count_);
-        cursor = page.cursor;
+        ScanPage page = cursor.next(conn_);
         std::vector<Key> keys;
         ExpireCounts& c = result_.counts;
         size_t fresh = 0;
-        for (auto& name : page.keys) {
+        for (size_t i = 0; i < page.size(); ++i) {
+            std::string_view name = page[i];
             // SCAN may return a key twice (a rehash); the fingerprint keeps counts exact and
             // spans the passes of several --match globs.
             if (!seen_.insert_key(name)) {
@@ -119,17 +108,17 @@ bool NodeExpire::walk_pass(const std::string& match, size_t pass) {
                 continue;
             }
             Key& k = keys.emplace_back();
-            k.name = std::move(name);
+            k.name = name;
         }
         throttle_.admit(fresh);
         if (!keys.empty()) apply(conn_, std::move(keys), 0);
-        double share = (static_cast<double>(pass) + scan_fraction(cursor)) /
+        double share = (static_cast<double>(pass) + scan_fraction(cursor.position())) /
                        static_cast<double>(opts_.match.size());
         progress_.fraction.store(share, std::memory_order_relaxed);
         progress_.scanned.store(c.scanned, std::memory_order_relaxed);
         progress_.changed.store(opts_.dry_run ? c.would_change : c.changed,
                                 std::memory_order_relaxed);
-    } while (cursor != "0");
+    } while (!cursor.done());
     return true;
 }
 
@@ -141,7 +130,9 @@ void NodeExpire::read_facts(Connection& conn, std::vector<Key>& keys, long long&
     auto read_keyed = [&]() {
         if (asking_) {
             Reply ok = conn.read_reply();
-            if (ok.is_error()) throw ReplyError("ASKING: " + std::string(ok.error()));
+            if (ok.is_error()) {
+                throw ReplyError(classify_error(ok.error()), "ASKING: " + std::string(ok.error()));
+            }
         }
         return conn.read_reply();
     };
@@ -158,7 +149,9 @@ void NodeExpire::read_facts(Connection& conn, std::vector<Key>& keys, long long&
     }
     conn.flush();
     Reply time = conn.read_reply();
-    if (time.is_error()) throw ReplyError(fmt::format("TIME: {}", time.error()));
+    if (time.is_error()) {
+        throw ReplyError(classify_error(time.error()), fmt::format("TIME: {}", time.error()));
+    }
     now_ms = time[0].integer() * 1000 + time[1].integer() / 1000;
     for (Key& k : keys) {
         Reply exp = read_keyed();
@@ -274,7 +267,10 @@ void NodeExpire::apply(Connection& conn, std::vector<Key> keys, int hops) {
         for (Key* k : chosen) {
             if (asking_) {
                 Reply ok = conn.read_reply();
-                if (ok.is_error()) throw ReplyError("ASKING: " + std::string(ok.error()));
+                if (ok.is_error()) {
+                    throw ReplyError(classify_error(ok.error()),
+                                     "ASKING: " + std::string(ok.error()));
+                }
             }
             Reply r = conn.read_reply();
             if (r.is_error()) {

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "expire/undo_log.hpp"
+#include "redis/error_kind.hpp"
 #include "redis/errors.hpp"
 #include "redis/script.hpp"
 #include "redis/slot_map.hpp"
@@ -48,8 +49,9 @@ class Undo {
                 Reply& reply = replies[n];
                 if (reply.is_error()) {
                     std::string_view err = reply.error();
-                    if (!parse_redirect(err) && !err.starts_with("NOSCRIPT")) {
-                        throw ReplyError(fmt::format("{}: {}", script_.name(), err));
+                    ErrorKind kind = classify_error(err);
+                    if (!is_redirect(kind) && kind != ErrorKind::NoScript) {
+                        throw ReplyError(kind, fmt::format("{}: {}", script_.name(), err));
                     }
                     reply = alone(r);
                 }
