@@ -208,6 +208,23 @@ TEST_CASE("--idle-over touches exactly the keys idle longer than D") {
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("LFU") != std::string::npos);
     CHECK(expiretime(c, "i:20") == -1);
+
+    // CONFIG denied: the policy is unknown, said in a note; OBJECT IDLETIME decides.
+    c.command({"ACL", "SETUSER", "noconf", "on", ">pw", "~*", "+@all", "-config"});
+    auto as_noconf = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), {"--user", "noconf", "expire", "--json", "--match", "i:*",
+                                   "--ttl", "1h", "--idle-over", "2s", "--dry-run"});
+        return run_cli(server, args, cli_options("", {{"REDISCLI_AUTH", "pw"}}));
+    };
+    CliResult lfu = as_noconf({});
+    CHECK(lfu.exit_code == 2);  // IDLETIME itself refuses under LFU
+    CHECK(lfu.err.find("LFU") != std::string::npos);
+    c.command({"CONFIG", "SET", "maxmemory-policy", "noeviction"});
+    CliResult lru = as_noconf({});
+    REQUIRE(lru.exit_code == 0);
+    json n = json::parse(lru.out);
+    CHECK(n["notes"].dump().find("unknown") != std::string::npos);
+    CHECK(n["matched"] == 40);
 }
 
 TEST_CASE("--dry-run changes nothing and counts what scan-audit reports, with bytes") {
