@@ -89,5 +89,6 @@ void setup_ratelimit(CLI::App& app, Context& ctx);
 void setup_stream(CLI::App& app, Context& ctx);
 void setup_pubsub(CLI::App& app, Context& ctx);
 void setup_scan_audit(CLI::App& app, Context& ctx);
+void setup_expire(CLI::App& app, Context& ctx);
 
 }  // namespace redisops

@@ -104,6 +104,11 @@ constexpr Examples kExamples[] = {
      "  redis-ops -c -h node1 scan-audit --rdb-sync --format json > audit.json\n"
      "  redis-ops scan-audit --format html --output audit.html\n"
      "  redis-ops scan-audit --format prometheus --output /var/lib/node_exporter/audit.prom"},
+    {"expire",
+     "  redis-ops expire --match 'feed:user:*' --ttl 7d --dry-run\n"
+     "  redis-ops expire --match 'feed:user:*' --ttl 7d --jitter 10% --rate 5000 --undo-log "
+     "feed.undo\n"
+     "  redis-ops expire --undo feed.undo"},
 };
 
 // Flags that shape what is printed rather than what is done.

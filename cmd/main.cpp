@@ -30,6 +30,7 @@ constexpr Subcommand kSubcommands[] = {
     {"stream", setup_stream},
     {"pubsub", setup_pubsub},
     {"scan-audit", setup_scan_audit},
+    {"expire", setup_expire},
     {"completions", setup_completions},  // hidden
 };
 

@@ -9,6 +9,7 @@
 #include "audit/walk.hpp"
 #include "choices.hpp"
 #include "context.hpp"
+#include "progress.hpp"
 #include "redis/errors.hpp"
 #include "util/atomic_file.hpp"
 #include "util/units.hpp"
@@ -53,22 +54,6 @@ std::string render_report(ReportFormat format, const AuditReport& report,
     return audit_text(report, checks, style);
 }
 
-std::string progress_line(uint64_t done, uint64_t expected, double secs, bool estimate_applies) {
-    double rate = secs > 0 ? static_cast<double>(done) / secs : 0;
-    std::string line = fmt::format("scan-audit: {} keys", done);
-    if (estimate_applies && expected > 0) {
-        double pct =
-            std::min(100.0, 100.0 * static_cast<double>(done) / static_cast<double>(expected));
-        line = fmt::format("scan-audit: {:.0f}% of ~{} keys", pct, expected);
-        if (rate > 0 && done < expected) {
-            auto eta = std::chrono::milliseconds(
-                static_cast<long long>(1000.0 * static_cast<double>(expected - done) / rate));
-            line += fmt::format(", ETA {}", format_duration(eta));
-        }
-    }
-    return line + fmt::format(", {:.0f} keys/s", rate);
-}
-
 int run_scan_audit(Context& ctx, ScanAuditFlags& f, bool format_given) {
     AuditOptions& o = f.audit;
     if (!f.big_elements.empty()) {
@@ -100,8 +85,10 @@ int run_scan_audit(Context& ctx, ScanAuditFlags& f, bool format_given) {
         tick = [&](uint64_t done, uint64_t expected) {
             double secs =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-            ctx.err(
-                fmt::format("\r\x1b[K{}", progress_line(done, expected, secs, estimate_applies)));
+            std::optional<uint64_t> of;
+            if (estimate_applies) of = expected;
+            ctx.err(fmt::format("\r\x1b[K{}",
+                                progress_line("scan-audit", done, of, std::nullopt, secs)));
         };
     }
     AuditReport report = run_chosen_audit(ctx, f, tick);

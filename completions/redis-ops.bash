@@ -6,7 +6,7 @@
 # The subcommands of command $1 ("" is redis-ops itself).
 _redis_ops_subcommands() {
     case $1 in
-        '') echo 'cache invalidate-tag session lock ratelimit stream pubsub scan-audit' ;;
+        '') echo 'cache invalidate-tag session lock ratelimit stream pubsub scan-audit expire' ;;
         'cache') echo 'get set del ttl fetch' ;;
         'session') echo 'create get touch list destroy destroy-all' ;;
         'lock') echo 'acquire release extend status run' ;;
@@ -51,6 +51,7 @@ _redis_ops_flags() {
         'pubsub') echo '--help' ;;
         'pubsub tail') echo '--help --pattern --shard --format --count' ;;
         'scan-audit') echo '--help --match --type --big-bytes --big-elements --top --ignore --fail-on --max-no-ttl --format --output --rate --count --max-patterns --replica --rdb --rdb-sync' ;;
+        'expire') echo '--help --match --ttl --exclude --type --shorten --jitter --idle-over --limit --rate --count --max-patterns --dry-run --undo-log --undo' ;;
     esac
 }
 
@@ -244,6 +245,22 @@ _redis_ops_valued() {
                 --rdb) return 0 ;;
             esac
             ;;
+        'expire')
+            case $2 in
+                --match) return 0 ;;
+                --ttl) return 0 ;;
+                --exclude) return 0 ;;
+                --type) return 0 ;;
+                --jitter) return 0 ;;
+                --idle-over) return 0 ;;
+                --limit) return 0 ;;
+                --rate) return 0 ;;
+                --count) return 0 ;;
+                --max-patterns) return 0 ;;
+                --undo-log) return 0 ;;
+                --undo) return 0 ;;
+            esac
+            ;;
     esac
     return 1
 }
@@ -291,6 +308,12 @@ _redis_ops_values() {
                 --format) echo 'table json junit prometheus html' ;;
                 --output) echo '@file' ;;
                 --rdb) echo '@file' ;;
+            esac
+            ;;
+        'expire')
+            case $2 in
+                --undo-log) echo '@file' ;;
+                --undo) echo '@file' ;;
             esac
             ;;
     esac

@@ -5,7 +5,7 @@
 function __redis_ops_subcommands --description 'The subcommands of command $argv[1]'
     switch $argv[1]
         case ''
-            printf '%s\n' cache invalidate-tag session lock ratelimit stream pubsub scan-audit
+            printf '%s\n' cache invalidate-tag session lock ratelimit stream pubsub scan-audit expire
         case 'cache'
             printf '%s\n' get set del ttl fetch
         case 'session'
@@ -127,6 +127,11 @@ function __redis_ops_valued --description 'Does flag $argv[2] take a value in $a
                 case --match --type --big-bytes --big-elements --top --ignore --fail-on --max-no-ttl --format --output --rate --count --max-patterns --rdb
                     return 0
             end
+        case 'expire'
+            switch $argv[2]
+                case --match --ttl --exclude --type --jitter --idle-over --limit --rate --count --max-patterns --undo-log --undo
+                    return 0
+            end
     end
     return 1
 end
@@ -205,6 +210,7 @@ complete -c redis-ops -n '__redis_ops_at \'\'' -a ratelimit -d 'Exact rate limit
 complete -c redis-ops -n '__redis_ops_at \'\'' -a stream -d 'Read Redis streams like tail -f and kcat -C'
 complete -c redis-ops -n '__redis_ops_at \'\'' -a pubsub -d 'Follow Pub/Sub channels'
 complete -c redis-ops -n '__redis_ops_at \'\'' -a scan-audit -d 'Audit the keyspace with SCAN (never KEYS): keys without TTL by pattern, big keys, KEYS usage'
+complete -c redis-ops -n '__redis_ops_at \'\'' -a expire -d 'Give keys without a TTL one, safely (NX), throttled, with an undo log'
 complete -c redis-ops -n '__redis_ops_at \'cache\'' -a get -d 'Print a cached value\'s raw bytes (exit 1: missing)'
 complete -c redis-ops -n '__redis_ops_at \'cache\'' -a set -d 'Store a value with a TTL and optional tags'
 complete -c redis-ops -n '__redis_ops_at \'cache\'' -a del -d 'Delete keys; prints how many existed'
@@ -379,3 +385,18 @@ complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l max-patterns -x -d '
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l replica -d 'Read from a replica of each master when one is online'
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l rdb -r -F -d 'Audit this RDB snapshot instead of a server (\'-\': stdin)'
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l rdb-sync -d 'Stream a snapshot from each master over replication and audit it'
+complete -c redis-ops -n '__redis_ops_in \'expire\'' -l help -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'expire\'' -l match -x -d 'Keys matching GLOB (SCAN MATCH; repeatable)'
+complete -c redis-ops -n '__redis_ops_in \'expire\'' -l ttl -x -d 'The TTL to give (e.g. 7d); required'
+complete -c redis-ops -n '__redis_ops_in \'expire\'' -l exclude -x -d 'Leave keys matching GLOB alone (repeatable)'
+complete -c redis-ops -n '__redis_ops_in \'expire\'' -l type -x -d 'Only keys of this type (SCAN TYPE)'
+complete -c redis-ops -n '__redis_ops_in \'expire\'' -l shorten -d 'Also lower TTLs longer than --ttl (PEXPIREAT LT)'
+complete -c redis-ops -n '__redis_ops_in \'expire\'' -l jitter -x -d 'Spread each TTL uniformly over ±P% (at most 90%)'
+complete -c redis-ops -n '__redis_ops_in \'expire\'' -l idle-over -x -d 'Only keys idle longer than D (OBJECT IDLETIME; refused under LFU)'
+complete -c redis-ops -n '__redis_ops_in \'expire\'' -l limit -x -d 'Stop after N changes'
+complete -c redis-ops -n '__redis_ops_in \'expire\'' -l rate -x -d 'At most KEYS/S keys a second per node (0: no limit)'
+complete -c redis-ops -n '__redis_ops_in \'expire\'' -l count -x -d 'SCAN COUNT per page (default 200)'
+complete -c redis-ops -n '__redis_ops_in \'expire\'' -l max-patterns -x -d 'Distinct patterns kept in the report; the rest are \'other\' (1000)'
+complete -c redis-ops -n '__redis_ops_in \'expire\'' -l dry-run -d 'Change nothing; report what would change, with bytes'
+complete -c redis-ops -n '__redis_ops_in \'expire\'' -l undo-log -r -F -d 'Write each change to FILE (JSON Lines) first'
+complete -c redis-ops -n '__redis_ops_in \'expire\'' -l undo -r -F -d 'Restore the expiries an earlier run logged in FILE'

@@ -5,9 +5,9 @@
 #include <charconv>
 #include <deque>
 #include <exception>
-#include <thread>
 
 #include "redis/errors.hpp"
+#include "redis/node_walk.hpp"
 
 namespace redisops {
 
@@ -119,39 +119,27 @@ AuditReport run_audit(Client& client, const AuditOptions& opts, const AuditTick&
     auto started = Clock::now();
     AuditReport report(opts);
     std::deque<NodeJob> jobs;  // stable addresses for the threads
-    for (const ServerAddress& addr : client.masters()) {
-        NodeJob& job = jobs.emplace_back(addr, opts.limits);
-        job.report.address = addr.display();
-        // Opened here, one after the other: the Client is not shared between threads.
-        try {
-            job.master = &client.connection_to(addr);
-        } catch (const ConnectionError& e) {
-            job.connect_error = e.what();
-        }
+    for (MasterLink& link : connect_masters(client)) {
+        NodeJob& job = jobs.emplace_back(link.address, opts.limits);
+        job.report.address = link.address.display();
+        job.master = link.connection;
+        job.connect_error = std::move(link.connect_error);
     }
-    std::vector<std::thread> threads;
     const Client& shared = client;  // the threads only open new connections through it
-    for (NodeJob& job : jobs) {
-        threads.emplace_back([&job, &shared, &opts] { run_node(job, shared, opts); });
+    std::function<void()> on_tick;
+    if (tick) {
+        on_tick = [&] {
+            uint64_t done = 0, expected = 0;
+            for (const NodeJob& j : jobs) {
+                done += j.progress.keys;
+                expected += j.progress.expected;
+            }
+            tick(done, expected);
+        };
     }
-
-    auto all_done = [&] {
-        for (const NodeJob& j : jobs) {
-            if (!j.progress.done) return false;
-        }
-        return true;
-    };
-    while (!all_done()) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(tick ? 250 : 20));
-        if (!tick) continue;
-        uint64_t done = 0, expected = 0;
-        for (const NodeJob& j : jobs) {
-            done += j.progress.keys;
-            expected += j.progress.expected;
-        }
-        tick(done, expected);
-    }
-    for (auto& t : threads) t.join();
+    // run_node catches everything itself; an error reply is kept in job.failure.
+    run_per_node(
+        jobs.size(), [&](size_t i) { run_node(jobs[i], shared, opts); }, on_tick);
 
     report.complete = !jobs.empty();
     for (NodeJob& job : jobs) {

@@ -28,13 +28,7 @@ std::string NoTtlLimit::text() const {
 NoTtlLimit parse_no_ttl_limit(std::string_view text) {
     NoTtlLimit l;
     if (text.ends_with("%")) {
-        std::string_view num = text.substr(0, text.size() - 1);
-        double v = -1;
-        auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
-        if (num.empty() || ec != std::errc() || p != num.data() + num.size() || v < 0 || v > 100) {
-            throw UsageError(fmt::format("--max-no-ttl: invalid percentage '{}' (0%..100%)", text));
-        }
-        l.percent = v;
+        l.percent = parse_percent(text, "--max-no-ttl");
         return l;
     }
     l.count = static_cast<uint64_t>(parse_count(text, "--max-no-ttl", 0, INT64_MAX));

@@ -11,6 +11,7 @@
 #include "redis/scan_cursor.hpp"
 #include "util/pattern.hpp"
 #include "util/text.hpp"
+#include "util/throttle.hpp"
 
 namespace redisops {
 
@@ -46,13 +47,6 @@ struct InFlight {
     Clock::time_point sent;
 };
 
-/// SCAN's COUNT: as asked, or about five pages a second when throttled, so each page stays a
-/// small, short burst.
-size_t page_size(const WalkOptions& opts) {
-    if (opts.rate <= 0) return opts.count;
-    return std::clamp<size_t>(static_cast<size_t>(opts.rate / 5), 10, opts.count);
-}
-
 [[noreturn]] void reply_failed(std::string_view command, std::string_view key, const Reply& r) {
     throw ReplyError(classify_error(r.error()),
                      fmt::format("{} {}: {}", command, quote_if_needed(key), r.error()));
@@ -66,10 +60,11 @@ class Walk {
           progress_(progress),
           result_(result),
           seen_(opts.expected_keys + opts.expected_keys / 8),
-          cursor_(ScanCursor::keys({opts.match, opts.type, page_size(opts)})) {}
+          throttle_(opts.rate),
+          cursor_(ScanCursor::keys(
+              {opts.match, opts.type, throttled_page_size(opts.rate, opts.count)})) {}
 
     void run() {
-        start_ = Clock::now();
         send_scan();
         conn_.flush();
         while (!queue_.empty()) {
@@ -113,22 +108,13 @@ class Walk {
             }
             batch->keys.emplace_back(key);
         }
-        throttle(batch->keys.size());
+        throttle_.admit(batch->keys.size());
         // The next SCAN goes out before this page's commands, so its reply comes back first and
         // the following page can be queued while this one's replies are still being read.
         // (An empty page with a non-zero cursor is normal: keep going.)
         if (!cursor_.done()) send_scan();
         if (!batch->keys.empty()) send_facts(batch);
         conn_.flush();
-    }
-
-    void throttle(size_t new_keys) {
-        dispatched_ += new_keys;
-        if (opts_.rate <= 0) return;
-        auto due =
-            start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
-                         static_cast<double>(dispatched_) / opts_.rate));
-        if (due > Clock::now()) std::this_thread::sleep_until(due);
     }
 
     // TYPE, PTTL and MEMORY USAGE look keys up without touching their LRU/LFU. MEMORY USAGE
@@ -236,10 +222,9 @@ class Walk {
     WalkProgress& progress_;
     WalkResult& result_;
     FingerprintSet seen_;
+    RateThrottle throttle_;
     ScanCursor cursor_;
     std::deque<InFlight> queue_;
-    uint64_t dispatched_ = 0;
-    Clock::time_point start_;
 };
 
 }  // namespace

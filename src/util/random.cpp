@@ -60,6 +60,35 @@ std::string base64url(std::string_view bytes) {
     return out;
 }
 
+std::optional<std::string> decode_base64url(std::string_view text) {
+    auto value = [](char c) -> int {
+        if (c >= 'A' && c <= 'Z') return c - 'A';
+        if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+        if (c >= '0' && c <= '9') return c - '0' + 52;
+        if (c == '-') return 62;
+        if (c == '_') return 63;
+        return -1;
+    };
+    if (text.size() % 4 == 1) return std::nullopt;  // no encoding ends with a lone sextet
+    std::string out;
+    out.reserve(text.size() / 4 * 3 + 2);
+    uint32_t acc = 0;
+    int bits = 0;
+    for (char c : text) {
+        int v = value(c);
+        if (v < 0) return std::nullopt;
+        acc = (acc << 6) | static_cast<uint32_t>(v);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out += static_cast<char>((acc >> bits) & 0xff);
+        }
+    }
+    // The leftover bits of the last sextet must be zero, so each byte string has one spelling.
+    if (bits > 0 && (acc & ((1u << bits) - 1)) != 0) return std::nullopt;
+    return out;
+}
+
 std::string random_base64url(size_t n) { return base64url(random_bytes(n)); }
 
 }  // namespace redisops

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace redisops {
 
@@ -13,5 +15,8 @@ std::string random_hex(size_t n);
 /// n random bytes as URL-safe base64 without padding.
 std::string random_base64url(size_t n);
 std::string base64url(std::string_view bytes);
+/// The bytes of URL-safe base64 without padding (as base64url writes it); nullopt when `text`
+/// is not that encoding.
+std::optional<std::string> decode_base64url(std::string_view text);
 
 }  // namespace redisops

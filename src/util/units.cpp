@@ -113,6 +113,18 @@ long long parse_count(std::string_view text, std::string_view flag, long long mi
     return v;
 }
 
+double parse_percent(std::string_view text, std::string_view flag, double max) {
+    std::string_view num = text.substr(0, text.empty() ? 0 : text.size() - 1);
+    double v = -1;
+    auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
+    if (!text.ends_with("%") || num.empty() || ec != std::errc() || p != num.data() + num.size() ||
+        !(v >= 0 && v <= max)) {
+        throw UsageError(fmt::format("{}: invalid percentage '{}' (0%..{}%)", flag,
+                                     clip_for_message(text), max));
+    }
+    return v;
+}
+
 std::string format_duration(std::chrono::milliseconds d) {
     long long ms = d.count();
     if (ms < 0) return fmt::format("-{}", format_duration(std::chrono::milliseconds(-ms)));

@@ -21,6 +21,10 @@ uint64_t parse_size(std::string_view text, std::string_view flag);
 /// A non-negative integer within [min, max]; throws UsageError naming the flag.
 long long parse_count(std::string_view text, std::string_view flag, long long min, long long max);
 
+/// "P%" with P a decimal in [0, max]; returns P. Throws UsageError("<flag>: invalid
+/// percentage '<text>' (0%..<max>%)").
+double parse_percent(std::string_view text, std::string_view flag, double max = 100);
+
 /// "1.5s", "250ms", "3m20s", "2h", "1d3h" for people.
 std::string format_duration(std::chrono::milliseconds d);
 /// "512 B", "1.2 KiB", "3.4 MiB".

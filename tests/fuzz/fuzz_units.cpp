@@ -21,5 +21,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         (void)redisops::parse_count(text, "--count", 1, 1000000);
     } catch (const redisops::UsageError&) {
     }
+    try {
+        double p = redisops::parse_percent(text, "--jitter", 90);
+        if (!(p >= 0 && p <= 90)) __builtin_trap();
+    } catch (const redisops::UsageError&) {
+    }
     return 0;
 }

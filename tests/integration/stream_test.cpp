@@ -50,18 +50,6 @@ long long calls_of(Connection& c, const std::string& cmd) {
 }
 
 /// The pid of a running redis-ops child of this test (run_cli gives none).
-pid_t find_cli_child() {
-    namespace fs = std::filesystem;
-    for (const auto& d : fs::directory_iterator("/proc")) {
-        std::ifstream stat(d.path() / "stat");
-        std::string pid, comm, state;
-        pid_t ppid = 0;
-        if (!(stat >> pid >> comm >> state >> ppid) || ppid != ::getpid()) continue;
-        if (comm.find("redis-ops") != std::string::npos) return std::stoi(pid);
-    }
-    return -1;
-}
-
 }  // namespace
 
 TEST_CASE("tail --from 0 prints 1000 entries in order and stops at the end") {

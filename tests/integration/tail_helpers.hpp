@@ -2,7 +2,11 @@
 // it listening, and split its output into lines.
 #pragma once
 
+#include <unistd.h>
+
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <future>
 #include <sstream>
 #include <string>
@@ -36,6 +40,20 @@ inline std::future<CliResult> tail_async(const RedisServer& s, std::vector<std::
     return std::async(std::launch::async, [&s, args] {
         return run_cli(s, args, {.stdin_data = "", .env = {}, .timeout = std::chrono::seconds(60)});
     });
+}
+
+/// The pid of the redis-ops child this test process started (run_cli in another thread), or
+/// -1: read from /proc, so a test can signal exactly its own child.
+inline pid_t find_cli_child() {
+    namespace fs = std::filesystem;
+    for (const auto& d : fs::directory_iterator("/proc")) {
+        std::ifstream stat(d.path() / "stat");
+        std::string pid, comm, state;
+        pid_t ppid = 0;
+        if (!(stat >> pid >> comm >> state >> ppid) || ppid != ::getpid()) continue;
+        if (comm.find("redis-ops") != std::string::npos) return std::stoi(pid);
+    }
+    return -1;
 }
 
 }  // namespace redisops::test
