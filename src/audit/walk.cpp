@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <deque>
 #include <memory>
-#include <thread>
 
 #include "redis/errors.hpp"
+#include "util/key_rate.hpp"
 #include "util/pattern.hpp"
 #include "util/text.hpp"
 
@@ -61,15 +61,12 @@ class Walk {
           opts_(opts),
           progress_(progress),
           result_(result),
-          seen_(opts.expected_keys + opts.expected_keys / 8) {
-        count_ = opts.count;
-        // Throttled: about five pages a second, so each page stays a small, short burst.
-        if (opts.rate > 0)
-            count_ = std::clamp<size_t>(static_cast<size_t>(opts.rate / 5), 10, opts.count);
+          seen_(opts.expected_keys + opts.expected_keys / 8),
+          rate_(opts.rate) {
+        count_ = rate_.page_size(opts.count);
     }
 
     void run() {
-        start_ = Clock::now();
         send_scan("0");
         conn_.flush();
         while (!queue_.empty()) {
@@ -119,22 +116,13 @@ class Walk {
             }
             batch->keys.emplace_back(key);
         }
-        throttle(batch->keys.size());
+        rate_.pace(batch->keys.size());
         // The next SCAN goes out before this page's commands, so its reply comes back first and
         // the following page can be queued while this one's replies are still being read.
         // (An empty page with a non-zero cursor is normal: keep going.)
         if (cursor != "0") send_scan(cursor);
         if (!batch->keys.empty()) send_facts(batch);
         conn_.flush();
-    }
-
-    void throttle(size_t new_keys) {
-        dispatched_ += new_keys;
-        if (opts_.rate <= 0) return;
-        auto due =
-            start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
-                         static_cast<double>(dispatched_) / opts_.rate));
-        if (due > Clock::now()) std::this_thread::sleep_until(due);
     }
 
     // TYPE, PTTL and MEMORY USAGE look keys up without touching their LRU/LFU. MEMORY USAGE
@@ -241,9 +229,8 @@ class Walk {
     WalkResult& result_;
     FingerprintSet seen_;
     std::deque<InFlight> queue_;
+    KeyRate rate_;
     size_t count_ = 1000;
-    uint64_t dispatched_ = 0;
-    Clock::time_point start_;
 };
 
 }  // namespace
