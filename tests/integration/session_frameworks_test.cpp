@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -96,23 +97,29 @@ const std::string kNs = "spring:session";
 long long next_minute(long long ms) { return ms / 60000 * 60000 + 60000; }
 
 /// RedisIndexedSessionRepository.save() of a new session with the default (JDK) serializer,
-/// command for command, as its reference documentation lists them.
-void spring_save(Connection& c, const std::string& id, const std::string& user,
-                 long long last_access_ms, int max_inactive_s = 1800) {
+/// command for command, as its reference documentation lists them; `send` routes each.
+void spring_save_with(const std::function<void(const Args&)>& send, const std::string& id,
+                      const std::string& user, long long last_access_ms, int max_inactive_s) {
     std::string hash = kNs + ":sessions:" + id;
-    c.command({"HSET", hash, "creationTime", jdk_long(last_access_ms - 5000), "maxInactiveInterval",
-               jdk_int(max_inactive_s), "lastAccessedTime", jdk_long(last_access_ms),
-               "sessionAttr:" + kPrincipalIndex, jdk_string(user),
-               "sessionAttr:SPRING_SECURITY_CONTEXT", kJdkObject});
-    c.command({"SADD", kNs + ":index:" + kPrincipalIndex + ":" + user, jdk_string(id)});
+    send({"HSET", hash, "creationTime", jdk_long(last_access_ms - 5000), "maxInactiveInterval",
+          jdk_int(max_inactive_s), "lastAccessedTime", jdk_long(last_access_ms),
+          "sessionAttr:" + kPrincipalIndex, jdk_string(user), "sessionAttr:SPRING_SECURITY_CONTEXT",
+          kJdkObject});
+    send({"SADD", kNs + ":index:" + kPrincipalIndex + ":" + user, jdk_string(id)});
     std::string set = kNs + ":expirations:" +
                       std::to_string(next_minute(last_access_ms + max_inactive_s * 1000LL));
-    c.command({"SADD", set, jdk_string("expires:" + id)});
-    c.command({"EXPIRE", set, std::to_string(max_inactive_s + 300)});
+    send({"SADD", set, jdk_string("expires:" + id)});
+    send({"EXPIRE", set, std::to_string(max_inactive_s + 300)});
     std::string expires = kNs + ":sessions:expires:" + id;
-    c.command({"APPEND", expires, ""});
-    c.command({"EXPIRE", expires, std::to_string(max_inactive_s)});
-    c.command({"EXPIRE", hash, std::to_string(max_inactive_s + 300)});
+    send({"APPEND", expires, ""});
+    send({"EXPIRE", expires, std::to_string(max_inactive_s)});
+    send({"EXPIRE", hash, std::to_string(max_inactive_s + 300)});
+}
+
+void spring_save(Connection& c, const std::string& id, const std::string& user,
+                 long long last_access_ms, int max_inactive_s = 1800) {
+    spring_save_with([&](const Args& a) { c.command(a); }, id, user, last_access_ms,
+                     max_inactive_s);
 }
 
 long long ttl(Connection& c, const std::string& key) { return c.command({"TTL", key}).integer(); }
@@ -460,4 +467,43 @@ TEST_CASE("connect-redis on a cluster: list and destroy-all scan every master") 
         std::string key = "sess:k" + std::to_string(i);
         CHECK(client.command_for_key(key, {"EXISTS", key}).integer() == (i % 3 == 0 ? 0 : 1));
     }
+}
+
+TEST_CASE("spring on a cluster: touch and destroy send Spring's commands key by key") {
+    TestCluster cluster;
+    Client client(cluster.options());
+    auto run = [&](std::vector<std::string> args) {
+        std::vector<std::string> full = cluster.cli_args();
+        full.insert(full.end(), args.begin(), args.end());
+        CliOptions opts;
+        opts.timeout = std::chrono::seconds(60);
+        return run_cli(full, opts);
+    };
+    auto send = [&](const Args& a) { client.command_for_key(a[1], a); };
+    long long t = now_ms() - 10 * 60'000;
+    spring_save_with(send, "c1", "carol", t, 1800);
+    spring_save_with(send, "c2", "carol", t, 1800);
+    std::string hash = kNs + ":sessions:c1", expires = kNs + ":sessions:expires:c1";
+    auto key_ttl = [&](const std::string& k) {
+        return client.command_for_key(k, {"TTL", k}).integer();
+    };
+    client.command_for_key(expires, {"EXPIRE", expires, "30"});
+    CliResult touched = run({"session", "touch", "c1"});
+    REQUIRE_MESSAGE(touched.exit_code == 0, touched.err);
+    CHECK(key_ttl(expires) == 1800);
+    CHECK(key_ttl(hash) == 2100);
+    CHECK(client.command_for_key(hash, {"HGET", hash, "lastAccessedTime"}).str() != jdk_long(t));
+
+    CliResult l = run({"session", "list", "--user-id", "carol", "--layout", "spring", "--json"});
+    REQUIRE_MESSAGE(l.exit_code == 0, l.err);
+    CHECK(nlohmann::json::parse(l.out)["count"] == 2);
+    CliResult d = run({"session", "destroy-all", "--user-id", "carol", "--layout", "spring"});
+    REQUIRE_MESSAGE(d.exit_code == 0, d.err);
+    for (const char* id : {"c1", "c2"}) {
+        for (const std::string& k : {kNs + ":sessions:" + id, kNs + ":sessions:expires:" + id}) {
+            CHECK_MESSAGE(client.command_for_key(k, {"EXISTS", k}).integer() == 0, k);
+        }
+    }
+    std::string index = kNs + ":index:" + kPrincipalIndex + ":carol";
+    CHECK(client.command_for_key(index, {"EXISTS", index}).integer() == 0);
 }
