@@ -437,13 +437,7 @@ TEST_CASE("stats counts sessions, those without TTL, TTL buckets and top users e
 TEST_CASE("connect-redis on a cluster: list and destroy-all scan every master") {
     TestCluster cluster;
     Client client(cluster.options());
-    auto run = [&](std::vector<std::string> args) {
-        std::vector<std::string> full = cluster.cli_args();
-        full.insert(full.end(), args.begin(), args.end());
-        CliOptions opts;
-        opts.timeout = std::chrono::seconds(60);
-        return run_cli(full, opts);
-    };
+    auto run = [&](const std::vector<std::string>& args) { return cluster.cli(args); };
     std::set<std::string> mine;
     for (int i = 0; i < 60; ++i) {
         std::string id = "k" + std::to_string(i);
@@ -472,13 +466,7 @@ TEST_CASE("connect-redis on a cluster: list and destroy-all scan every master") 
 TEST_CASE("spring on a cluster: touch and destroy send Spring's commands key by key") {
     TestCluster cluster;
     Client client(cluster.options());
-    auto run = [&](std::vector<std::string> args) {
-        std::vector<std::string> full = cluster.cli_args();
-        full.insert(full.end(), args.begin(), args.end());
-        CliOptions opts;
-        opts.timeout = std::chrono::seconds(60);
-        return run_cli(full, opts);
-    };
+    auto run = [&](const std::vector<std::string>& args) { return cluster.cli(args); };
     auto send = [&](const Args& a) { client.command_for_key(a[1], a); };
     long long t = now_ms() - 10 * 60'000;
     spring_save_with(send, "c1", "carol", t, 1800);

@@ -383,13 +383,7 @@ TEST_CASE("values that are not UTF-8 print quoted in text and escaped in JSON") 
 TEST_CASE("on a cluster every subcommand works with sessions and indexes in other slots") {
     TestCluster cluster;
     Client client(cluster.options());
-    auto run = [&](std::vector<std::string> args) {
-        std::vector<std::string> full = cluster.cli_args();
-        full.insert(full.end(), args.begin(), args.end());
-        CliOptions opts;
-        opts.timeout = std::chrono::seconds(60);
-        return run_cli(full, opts);
-    };
+    auto run = [&](const std::vector<std::string>& args) { return cluster.cli(args); };
     std::string index = "user_sessions:u1";
     std::vector<std::string> ids;
     for (int i = 0; i < 4; ++i) {
