@@ -5,11 +5,12 @@
 #include <algorithm>
 #include <deque>
 #include <memory>
+#include <thread>
 
 #include "redis/errors.hpp"
-#include "util/key_rate.hpp"
 #include "util/pattern.hpp"
 #include "util/text.hpp"
+#include "util/throttle.hpp"
 
 namespace redisops {
 
@@ -62,9 +63,8 @@ class Walk {
           progress_(progress),
           result_(result),
           seen_(opts.expected_keys + opts.expected_keys / 8),
-          rate_(opts.rate) {
-        count_ = rate_.page_size(opts.count);
-    }
+          throttle_(opts.rate),
+          count_(throttled_page_size(opts.rate, opts.count)) {}
 
     void run() {
         send_scan("0");
@@ -116,7 +116,7 @@ class Walk {
             }
             batch->keys.emplace_back(key);
         }
-        rate_.pace(batch->keys.size());
+        throttle_.admit(batch->keys.size());
         // The next SCAN goes out before this page's commands, so its reply comes back first and
         // the following page can be queued while this one's replies are still being read.
         // (An empty page with a non-zero cursor is normal: keep going.)
@@ -228,9 +228,9 @@ class Walk {
     WalkProgress& progress_;
     WalkResult& result_;
     FingerprintSet seen_;
+    RateThrottle throttle_;
+    size_t count_;
     std::deque<InFlight> queue_;
-    KeyRate rate_;
-    size_t count_ = 1000;
 };
 
 }  // namespace

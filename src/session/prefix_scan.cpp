@@ -4,8 +4,8 @@
 
 #include "audit/fingerprint_set.hpp"
 #include "redis/errors.hpp"
-#include "util/key_rate.hpp"
 #include "util/pattern.hpp"
+#include "util/throttle.hpp"
 
 namespace redisops {
 
@@ -14,8 +14,8 @@ PrefixScanResult scan_prefix(Client& client, const PrefixScanOptions& opts,
                              const std::function<void(uint64_t)>& progress) {
     PrefixScanResult out;
     out.match = glob_literal(opts.prefix) + "*";
-    KeyRate rate(opts.rate);
-    const std::string count = std::to_string(rate.page_size(opts.count));
+    RateThrottle throttle(opts.rate);
+    const std::string count = std::to_string(throttled_page_size(opts.rate, opts.count));
     // SCAN may return a key twice (a rehash during the walk): a 64-bit fingerprint per key
     // keeps each counted once, the only per-key memory of the walk.
     FingerprintSet seen;
@@ -36,7 +36,7 @@ PrefixScanResult scan_prefix(Client& client, const PrefixScanOptions& opts,
                 std::string_view key = found[i].str();
                 if (seen.insert_key(key)) keys.emplace_back(key);
             }
-            rate.pace(keys.size());
+            throttle.admit(keys.size());
             for (const auto& key : keys) {
                 for (Args& cmd : cmds) {
                     cmd[1] = key;
