@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "redis/errors.hpp"
+#include "redis/scan_cursor.hpp"
 #include "util/pattern.hpp"
 #include "util/text.hpp"
 #include "util/throttle.hpp"
@@ -52,7 +53,8 @@ struct InFlight {
 };
 
 [[noreturn]] void reply_failed(std::string_view command, std::string_view key, const Reply& r) {
-    throw ReplyError(fmt::format("{} {}: {}", command, quote_if_needed(key), r.error()));
+    throw ReplyError(classify_error(r.error()),
+                     fmt::format("{} {}: {}", command, quote_if_needed(key), r.error()));
 }
 
 class Walk {
@@ -64,10 +66,11 @@ class Walk {
           result_(result),
           seen_(opts.expected_keys + opts.expected_keys / 8),
           throttle_(opts.rate),
-          count_(throttled_page_size(opts.rate, opts.count)) {}
+          cursor_(ScanCursor::keys(
+              {opts.match, opts.type, throttled_page_size(opts.rate, opts.count)})) {}
 
     void run() {
-        send_scan("0");
+        send_scan();
         conn_.flush();
         while (!queue_.empty()) {
             InFlight f = std::move(queue_.front());
@@ -91,23 +94,17 @@ class Walk {
     }
 
   private:
-    void send_scan(const std::string& cursor) {
-        Args argv{"SCAN", cursor, "COUNT", std::to_string(count_)};
-        if (!opts_.match.empty()) argv.insert(argv.end(), {"MATCH", opts_.match});
-        if (!opts_.type.empty()) argv.insert(argv.end(), {"TYPE", opts_.type});
-        conn_.append(argv);
+    void send_scan() {
+        conn_.append(cursor_.request());
         queue_.push_back({Expect::ScanPage, nullptr, Clock::now()});
         ++result_.scan_calls;
     }
 
     void on_scan_page() {
-        Reply page = conn_.read_reply();
-        if (page.is_error()) throw ReplyError(fmt::format("SCAN: {}", page.error()));
-        std::string cursor(page[0].str());
+        ScanPage page = cursor_.accept(conn_.read_reply());
         auto batch = std::make_shared<Batch>();
-        ReplyView keys = page[1];
-        for (size_t i = 0; i < keys.size(); ++i) {
-            std::string_view key = keys[i].str();
+        for (size_t i = 0; i < page.size(); ++i) {
+            std::string_view key = page[i];
             // SCAN guarantees every key present for the whole walk is returned at least once,
             // but a rehash can return one several times: the fingerprint keeps the count exact.
             if (!seen_.insert_key(key)) {
@@ -120,7 +117,7 @@ class Walk {
         // The next SCAN goes out before this page's commands, so its reply comes back first and
         // the following page can be queued while this one's replies are still being read.
         // (An empty page with a non-zero cursor is normal: keep going.)
-        if (cursor != "0") send_scan(cursor);
+        if (!cursor_.done()) send_scan();
         if (!batch->keys.empty()) send_facts(batch);
         conn_.flush();
     }
@@ -138,7 +135,9 @@ class Walk {
     Reply read_keyed() {
         if (opts_.asking) {
             Reply ok = conn_.read_reply();
-            if (ok.is_error()) throw ReplyError("ASKING: " + std::string(ok.error()));
+            if (ok.is_error()) {
+                throw ReplyError(classify_error(ok.error()), "ASKING: " + std::string(ok.error()));
+            }
         }
         return conn_.read_reply();
     }
@@ -198,7 +197,7 @@ class Walk {
             Reply r = read_keyed();
             if (r.is_error()) {
                 // WRONGTYPE: the key was replaced by another type since TYPE; no count for it.
-                if (r.error().starts_with("WRONGTYPE")) continue;
+                if (classify_error(r.error()) == ErrorKind::WrongType) continue;
                 reply_failed(length_command(b.types[i]), b.keys[i], r);
             }
             b.elements[i] = static_cast<uint64_t>(r.integer());
@@ -229,7 +228,7 @@ class Walk {
     WalkResult& result_;
     FingerprintSet seen_;
     RateThrottle throttle_;
-    size_t count_;
+    ScanCursor cursor_;
     std::deque<InFlight> queue_;
 };
 

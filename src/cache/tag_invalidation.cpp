@@ -1,8 +1,9 @@
 #include "cache/tag_invalidation.hpp"
 
 #include "cache/entry.hpp"
-#include "redis/slot.hpp"
 #include "cache/key_batch.hpp"
+#include "redis/scan_cursor.hpp"
+#include "redis/slot.hpp"
 #include "util/random.hpp"
 
 namespace redisops {
@@ -11,18 +12,15 @@ namespace {
 /// Walks a set with SSCAN and applies `command` (UNLINK or EXISTS) to each page of members.
 void drain_set(Client& client, const std::string& set_key, std::string_view command,
                const TagInvalidationOptions& opts, TagInvalidation& result) {
-    std::string cursor = "0";
-    const std::string count = std::to_string(opts.batch);
+    ScanCursor cursor = ScanCursor::set(set_key, {.count = static_cast<size_t>(opts.batch)});
     do {
-        Reply page = client.command_for_key(set_key, {"SSCAN", set_key, cursor, "COUNT", count});
-        cursor = std::string(page[0].str());
-        std::vector<std::string> members = page[1].strings();
+        std::vector<std::string> members = cursor.next(client).strings();
         result.members += members.size();
         // SSCAN may return a member twice; UNLINK counts it once, and EXISTS in a dry run
         // scans a set nobody renames, which does not rehash under us in practice.
         if (!members.empty()) result.deleted += sum_over_keys(client, command, members);
         if (opts.progress) opts.progress(result.members);
-    } while (cursor != "0");
+    } while (!cursor.done());
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "redis/errors.hpp"
+#include "redis/scan_cursor.hpp"
 #include "redis/script.hpp"
 #include "util/random.hpp"
 #include "util/text.hpp"
@@ -141,13 +142,11 @@ std::vector<std::string> reset(Client& client, std::string_view prefix, std::str
         }
         // Every window key shares the limit's slot, so the node owning it holds them all.
         Connection& node = client.connection_for_key(fixed_window_key(base, 0));
-        std::string cursor = "0";
+        ScanCursor cursor = ScanCursor::keys(
+            {.match = fixed_window_pattern(base), .type = "string", .count = 1000});
         do {
-            Reply r = node.command({"SCAN", cursor, "MATCH", fixed_window_pattern(base), "COUNT",
-                                    "1000", "TYPE", "string"});
-            cursor = std::string(r[0].str());
-            for (auto& k : r[1].strings()) keys.push_back(std::move(k));
-        } while (cursor != "0");
+            for (auto& k : cursor.next(node).strings()) keys.push_back(std::move(k));
+        } while (!cursor.done());
     }
     std::vector<std::string> deleted;
     for (const auto& k : keys) {

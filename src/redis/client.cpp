@@ -40,7 +40,7 @@ Reply Client::on_master(bool read_only, F&& attempt) {
         bool last = !sentinel || round > 0;
         try {
             Reply r = attempt(connection());
-            if (!last && r.is_error() && r.view().error().starts_with("READONLY")) {
+            if (!last && r.is_error() && classify_error(r.error()) == ErrorKind::ReadOnly) {
                 // The master we knew was demoted by a failover: nothing was written there.
                 reset();
                 continue;
@@ -48,7 +48,7 @@ Reply Client::on_master(bool read_only, F&& attempt) {
             r.check();
             return r;
         } catch (const ReplyError& e) {
-            if (last || e.code() != "READONLY") throw;
+            if (last || e.kind() != ErrorKind::ReadOnly) throw;
             reset();
         } catch (const ClosedError&) {
             if (last || !read_only) throw;

@@ -12,10 +12,6 @@
 namespace redisops {
 namespace {
 
-bool starts_with_word(std::string_view text, std::string_view word) {
-    return text.starts_with(word) && (text.size() == word.size() || text[word.size()] == ' ');
-}
-
 /// ASKING and the command in one write; ASKING's own +OK is read and dropped. The redirect
 /// target only serves the migrating slot to a client that said ASKING just before.
 Reply exchange(Connection& c, bool asking, const Args& argv) {
@@ -101,7 +97,7 @@ void ClusterRouter::refresh() {
             continue;
         }
         if (info.is_error()) {
-            if (info.error().find("cluster support disabled") != std::string_view::npos) {
+            if (classify_error(info.error()) == ErrorKind::ClusterDisabled) {
                 throw UsageError(
                     fmt::format("-c/--cluster: {} is not a cluster node (cluster support disabled)",
                                 addr.display()));
@@ -205,19 +201,21 @@ Reply ClusterRouter::route(int slot, bool retry_on_loss, const Attempt& attempt,
             }
             continue;
         }
-        if (starts_with_word(err, "TRYAGAIN")) {
-            // A multi-key command whose keys are split by an ongoing migration: wait it out.
-            std::this_thread::sleep_for(std::chrono::milliseconds(50 * (hop + 1)));
-            continue;
+        switch (classify_error(err)) {
+            case ErrorKind::TryAgain:
+                // A multi-key command whose keys are split by an ongoing migration: wait it out.
+                std::this_thread::sleep_for(std::chrono::milliseconds(50 * (hop + 1)));
+                continue;
+            case ErrorKind::ClusterDown:
+                cluster_down(c->address(), err);
+            case ErrorKind::CrossSlot:
+                throw std::logic_error(
+                    fmt::format("redis-ops bug: a command spanning hash slots reached {}: {}",
+                                c->address().display(), err));
+            default:
+                if (keep_errors) return r;
+                throw ReplyError(std::string(err));
         }
-        if (starts_with_word(err, "CLUSTERDOWN")) cluster_down(c->address(), err);
-        if (starts_with_word(err, "CROSSSLOT")) {
-            throw std::logic_error(
-                fmt::format("redis-ops bug: a command spanning hash slots reached {}: {}",
-                            c->address().display(), err));
-        }
-        if (keep_errors) return r;
-        throw ReplyError(std::string(err));
     }
     throw ConnectionError(
         fmt::format("Redis Cluster: gave up after {} redirects for slot {} (last: {})",
@@ -264,19 +262,12 @@ std::vector<Reply> ClusterRouter::pipeline(int slot, const std::vector<Args>& co
 
 Reply ClusterRouter::eval(const Script& script, const Args& keys, const Args& args) {
     require_same_slot(script.name(), keys);
-    Args argv = script.evalsha_argv(keys, args);
     int slot = keys.empty() ? -1 : hash_slot(keys.front());
     return route(slot, false, [&](Connection& c, bool asking) {
-        Reply r = exchange(c, asking, argv);
-        if (r.is_error() && starts_with_word(r.error(), "NOSCRIPT")) {
-            // Each node has its own script cache; the importing side of an ASK may lack it.
-            Reply loaded = c.command({"SCRIPT", "LOAD", script.body()});
-            if (loaded.str() != script.sha()) {
-                throw ReplyError("SCRIPT LOAD of " + script.name() + " returned an unexpected SHA");
-            }
-            r = exchange(c, asking, argv);
-        }
-        return r;
+        // Each node has its own script cache; the importing side of an ASK may lack it, so the
+        // SCRIPT LOAD goes to the node that answered NOSCRIPT. ASKING holds for one command
+        // only, so it goes ahead of each one (before SCRIPT LOAD it is harmless).
+        return script.call([&](const Args& argv) { return exchange(c, asking, argv); }, keys, args);
     });
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "redis/error_kind.hpp"
 #include "util/errors.hpp"
 
 namespace redisops {
@@ -27,21 +28,31 @@ struct ProtocolError : ConnectionError {
 
 /// Redis answered with an error reply (or with a reply of the wrong shape): exit 4.
 struct ReplyError : Error {
-    explicit ReplyError(std::string message) : Error(message), message_(std::move(message)) {}
-    /// The leading upper-case word of the error, e.g. "NOSCRIPT", "WRONGTYPE", "MOVED".
+    /// `message` is the server's error text, classified by its code word.
+    explicit ReplyError(std::string message)
+        : Error(message), message_(std::move(message)), kind_(classify_error(message_)) {}
+    /// A message that wraps a server error ("SCAN: NOPERM …") keeps the server's kind.
+    ReplyError(ErrorKind kind, std::string message)
+        : Error(message), message_(std::move(message)), kind_(kind) {}
+
+    /// What the server meant (see error_kind.hpp); Other for errors redis-ops made up.
+    ErrorKind kind() const { return kind_; }
+    /// The leading word of the error, e.g. "NOSCRIPT", "WRONGTYPE", "MOVED". Prefer kind().
     std::string_view code() const {
         std::string_view m = message_;
         return m.substr(0, m.find(' '));
     }
     const std::string& server_message() const { return message_; }
 
-private:
+  private:
     std::string message_;
+    ErrorKind kind_;
 };
 
 /// A reply of a type the caller did not expect; names both.
 struct ReplyTypeError : ReplyError {
-    using ReplyError::ReplyError;
+    explicit ReplyTypeError(std::string message)
+        : ReplyError(ErrorKind::Other, std::move(message)) {}
 };
 
 }  // namespace redisops

@@ -47,17 +47,25 @@ Args Script::evalsha_argv(const Args& keys, const Args& args) const {
     return argv;
 }
 
-Reply Script::run(Connection& conn, const Args& keys, const Args& args) const {
+Reply Script::call(const Exchange& exchange, const Args& keys, const Args& args) const {
     Args argv = evalsha_argv(keys, args);
-    Reply r = conn.command_unchecked(argv);
-    if (r.is_error() && r.error().starts_with("NOSCRIPT")) {
-        Reply loaded = conn.command({"SCRIPT", "LOAD", body_});
-        if (loaded.str() != sha_) {
-            throw ReplyError("SCRIPT LOAD of " + name_ + " returned an unexpected SHA");
-        }
-        r = conn.command_unchecked(argv);
+    Reply r = exchange(argv);
+    if (!r.is_error() || classify_error(r.error()) != ErrorKind::NoScript) return r;
+    // NOSCRIPT means the script did not run, so sending it again cannot run it twice.
+    Reply loaded = exchange({"SCRIPT", "LOAD", body_});
+    if (loaded.is_error()) {
+        throw ReplyError(classify_error(loaded.error()),
+                         "SCRIPT LOAD of " + name_ + ": " + std::string(loaded.error()));
     }
-    if (r.is_error()) throw ReplyError(std::string(r.error()));
+    if (loaded.str() != sha_) {
+        throw ReplyError("SCRIPT LOAD of " + name_ + " returned an unexpected SHA");
+    }
+    return exchange(argv);
+}
+
+Reply Script::run(Connection& conn, const Args& keys, const Args& args) const {
+    Reply r = call([&](const Args& argv) { return conn.command_unchecked(argv); }, keys, args);
+    r.check();
     return r;
 }
 

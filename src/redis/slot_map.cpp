@@ -11,24 +11,12 @@
 #include "redis/errors.hpp"
 
 namespace redisops {
-namespace {
-
-bool starts_with_word(std::string_view text, std::string_view word) {
-    return text.starts_with(word) && (text.size() == word.size() || text[word.size()] == ' ');
-}
-
-}  // namespace
-
 std::optional<Redirect> parse_redirect(std::string_view error) {
+    ErrorKind kind = classify_error(error);
+    if (!is_redirect(kind)) return std::nullopt;
     Redirect r;
-    if (starts_with_word(error, "MOVED")) {
-        error.remove_prefix(6);
-    } else if (starts_with_word(error, "ASK")) {
-        r.ask = true;
-        error.remove_prefix(4);
-    } else {
-        return std::nullopt;
-    }
+    r.ask = kind == ErrorKind::Ask;
+    error.remove_prefix(std::min(error.size(), error_kind_name(kind).size() + 1));
     auto space = error.find(' ');
     if (space == std::string_view::npos) return std::nullopt;
     auto [p, ec] = std::from_chars(error.data(), error.data() + space, r.slot);

@@ -1,9 +1,7 @@
 #include "session/prefix_scan.hpp"
 
-#include <fmt/format.h>
-
 #include "audit/fingerprint_set.hpp"
-#include "redis/errors.hpp"
+#include "redis/scan_cursor.hpp"
 #include "util/pattern.hpp"
 #include "util/throttle.hpp"
 
@@ -15,26 +13,21 @@ PrefixScanResult scan_prefix(Client& client, const PrefixScanOptions& opts,
     PrefixScanResult out;
     out.match = glob_literal(opts.prefix) + "*";
     RateThrottle throttle(opts.rate);
-    const std::string count = std::to_string(throttled_page_size(opts.rate, opts.count));
+    const size_t page_size = throttled_page_size(opts.rate, opts.count);
     // SCAN may return a key twice (a rehash during the walk): a 64-bit fingerprint per key
     // keeps each counted once, the only per-key memory of the walk.
     FingerprintSet seen;
-    for (const ServerAddress& addr : client.masters()) {
-        Connection& conn = client.connection_to(addr);
+    std::vector<std::string> keys;
+    std::vector<Reply> replies;
+    std::vector<Args> cmds = opts.per_key;
+    for_each_master(client, [&](Connection& conn) {
         ++out.nodes;
-        std::vector<std::string> keys;
-        std::vector<Reply> replies;
-        std::vector<Args> cmds = opts.per_key;
-        std::string cursor = "0";
+        ScanCursor cursor = ScanCursor::keys({out.match, "", page_size});
         do {
-            Reply r = conn.command_unchecked({"SCAN", cursor, "MATCH", out.match, "COUNT", count});
-            if (r.is_error()) throw ReplyError(fmt::format("SCAN: {}", r.error()));
-            cursor = std::string(r[0].str());
+            ScanPage found = cursor.next(conn);
             keys.clear();
-            ReplyView found = r[1];
             for (size_t i = 0; i < found.size(); ++i) {
-                std::string_view key = found[i].str();
-                if (seen.insert_key(key)) keys.emplace_back(key);
+                if (seen.insert_key(found[i])) keys.emplace_back(found[i]);
             }
             throttle.admit(keys.size());
             for (const auto& key : keys) {
@@ -55,8 +48,8 @@ PrefixScanResult scan_prefix(Client& client, const PrefixScanOptions& opts,
                 page(PrefixPage{conn, keys, replies});
                 if (progress) progress(out.keys);
             }
-        } while (cursor != "0");
-    }
+        } while (!cursor.done());
+    });
     return out;
 }
 

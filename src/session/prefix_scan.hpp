@@ -1,7 +1,7 @@
 // A throttled SCAN of every key under a prefix, on every master of a cluster, with a few
 // per-key commands pipelined behind each page. It is how layouts without an index
 // (connect-redis) answer "which sessions does user 42 have", and how `session stats` counts.
-// (Kept to one function so the shared SCAN cursor in src/redis can replace its loop.)
+// The SCAN itself is redis/scan_cursor's, one walk per master.
 #pragma once
 
 #include <cstdint>

@@ -8,6 +8,7 @@
 
 #include "redis/errors.hpp"
 #include "redis/pipeline.hpp"
+#include "redis/scan_cursor.hpp"
 #include "redis/slot.hpp"
 #include "session/session_field.hpp"
 #include "util/random.hpp"
@@ -18,7 +19,7 @@ namespace {
 
 // SSCAN page size: big enough to amortise round trips, small enough that one page's
 // pipeline of reads (or one UNLINK) never holds the server for long.
-constexpr const char* kScanCount = "1000";
+constexpr size_t kScanCount = 1000;
 
 const Script& detach_script() {
     static const Script s("session_detach_index");
@@ -61,16 +62,14 @@ bool index_exists(Client& client, const std::string& index) {
 template <typename F>
 void scan_members(Client& client, const std::string& set, bool dedupe, F&& page) {
     std::unordered_set<std::string> seen;
-    std::string cursor = "0";
+    ScanCursor cursor = ScanCursor::set(set, {.count = kScanCount});
     do {
-        Reply r = client.command_for_key(set, {"SSCAN", set, cursor, "COUNT", kScanCount});
-        cursor = std::string(r[0].str());
-        std::vector<std::string> ids = r[1].strings();
+        std::vector<std::string> ids = cursor.next(client).strings();
         if (dedupe) {
             std::erase_if(ids, [&](const std::string& id) { return !seen.insert(id).second; });
         }
         if (!ids.empty()) page(ids);
-    } while (cursor != "0");
+    } while (!cursor.done());
 }
 
 std::vector<std::string> session_keys(const SessionLayout& layout,
@@ -126,7 +125,7 @@ std::vector<SessionLookup> read_sessions(Client& client, const std::vector<std::
         for (size_t k = 0; k < group.size(); ++k) {
             size_t i = group[k];
             const Reply& fields = replies[2 * k + 1];
-            if (fields.is_error() && fields.error().starts_with("WRONGTYPE")) {
+            if (fields.is_error() && classify_error(fields.error()) == ErrorKind::WrongType) {
                 not_hashes.push_back(i);
                 continue;
             }

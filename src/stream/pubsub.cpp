@@ -6,6 +6,7 @@
 #include <cerrno>
 
 #include "redis/errors.hpp"
+#include "stream/reconnect.hpp"
 #include "util/units.hpp"
 
 namespace redisops {
@@ -32,86 +33,79 @@ void wait_readable(Connection& conn, milliseconds keepalive, StopFlag& stop, boo
     }
 }
 
+/// One subscribed connection, from SUBSCRIBE until --count messages (CountReached) or an error.
+TailEnd listen(Client& client, const PubSubOptions& o, const PubSubEvents& ev, StopFlag& stop,
+               ReconnectLoop& reconnect, uint64_t& seen, bool& gap) {
+    const char* verb = o.shard ? "SSUBSCRIBE" : o.pattern ? "PSUBSCRIBE" : "SUBSCRIBE";
+    // Sharded channels live on the node owning their slot; the others anywhere.
+    Connection& conn =
+        o.shard ? client.connection_for_key(o.channels.front()) : client.connection();
+    Args sub = {verb};
+    sub.insert(sub.end(), o.channels.begin(), o.channels.end());
+    conn.append(sub);
+    conn.flush();
+    bool ping_out = false;
+    size_t confirmed = 0;
+    for (;;) {
+        ev.flush();
+        stop.watch(conn.fd());
+        Reply r;
+        try {
+            wait_readable(conn, o.keepalive, stop, ping_out);
+            r = conn.read_reply(std::optional<milliseconds>(o.keepalive));
+        } catch (...) {
+            stop.unwatch();
+            throw;
+        }
+        stop.unwatch();
+        r.check();
+        std::string_view kind = r[0].str();
+        if (kind == "message" || kind == "smessage") {
+            ev.message({r[1].str(), std::nullopt, r[2].str()});
+        } else if (kind == "pmessage") {
+            ev.message({r[2].str(), r[1].str(), r[3].str()});
+        } else if (kind == "pong") {
+            ping_out = false;
+            continue;
+        } else {
+            if (++confirmed == o.channels.size()) {
+                if (gap) ev.notice("resubscribed; messages published while disconnected were lost");
+                gap = false;
+                reconnect.connected();
+            }
+            continue;
+        }
+        ping_out = false;
+        if (o.count && ++seen >= *o.count) {
+            ev.flush();
+            client.reset();  // the connection is in subscribed mode
+            return TailEnd::CountReached;
+        }
+    }
+}
+
 }  // namespace
 
 TailEnd run_pubsub_tail(Client& client, const PubSubOptions& o, const PubSubEvents& ev,
                         StopFlag& stop) {
     if (o.channels.empty()) throw UsageError("pubsub tail: at least one CHANNEL is needed");
     if (o.pattern && o.shard) throw UsageError("--pattern and --shard cannot be combined");
-    const char* verb = o.shard ? "SSUBSCRIBE" : o.pattern ? "PSUBSCRIBE" : "SUBSCRIBE";
     uint64_t seen = 0;
-    milliseconds backoff(100);
     bool gap = false;
-    for (;;) {
-        std::string why;
-        try {
-            // Sharded channels live on the node owning their slot; the others anywhere.
-            Connection& conn =
-                o.shard ? client.connection_for_key(o.channels.front()) : client.connection();
-            Args sub = {verb};
-            sub.insert(sub.end(), o.channels.begin(), o.channels.end());
-            conn.append(sub);
-            conn.flush();
-            bool ping_out = false;
-            size_t confirmed = 0;
-            for (;;) {
-                ev.flush();
-                stop.watch(conn.fd());
-                Reply r;
-                try {
-                    wait_readable(conn, o.keepalive, stop, ping_out);
-                    r = conn.read_reply(std::optional<milliseconds>(o.keepalive));
-                } catch (...) {
-                    stop.unwatch();
-                    throw;
-                }
-                stop.unwatch();
-                r.check();
-                std::string_view kind = r[0].str();
-                if (kind == "message" || kind == "smessage") {
-                    ev.message({r[1].str(), std::nullopt, r[2].str()});
-                } else if (kind == "pmessage") {
-                    ev.message({r[2].str(), r[1].str(), r[3].str()});
-                } else if (kind == "pong") {
-                    ping_out = false;
-                    continue;
-                } else {
-                    if (++confirmed == o.channels.size()) {
-                        if (gap) {
-                            ev.notice(
-                                "resubscribed; messages published while disconnected "
-                                "were lost");
-                        }
-                        gap = false;
-                        backoff = milliseconds(100);
-                    }
-                    continue;
-                }
-                ping_out = false;
-                if (o.count && ++seen >= *o.count) {
-                    ev.flush();
-                    client.reset();  // the connection is in subscribed mode
-                    return TailEnd::CountReached;
-                }
-            }
-        } catch (const ConnectionError& e) {
-            if (stop.requested()) return TailEnd::Stopped;
-            why = e.what();
-        } catch (const ReplyError& e) {
-            if (!is_transient(e)) throw;
-            why = e.what();
-        }
+    ReconnectLoop reconnect(stop, [&](std::string_view why, milliseconds wait) {
         ev.flush();
         ev.notice(
             fmt::format("connection lost ({}); reconnecting in {}; Pub/Sub messages "
                         "published until then are lost",
-                        why, format_duration(backoff)));
+                        why, format_duration(wait)));
         client.reset();
         gap = true;
-        nap(stop, backoff);
-        if (stop.requested()) return TailEnd::Stopped;
-        backoff = std::min(backoff * 2, milliseconds(2000));
+    });
+    TailEnd end = TailEnd::Stopped;
+    if (!reconnect.run([&] { end = listen(client, o, ev, stop, reconnect, seen, gap); })) {
+        return TailEnd::Stopped;
     }
+    return end;
 }
 
 }  // namespace redisops

@@ -6,8 +6,6 @@
 #include <algorithm>
 #include <thread>
 
-#include "redis/errors.hpp"
-
 namespace redisops {
 
 void StopFlag::request(int signal) noexcept {
@@ -44,14 +42,6 @@ void nap(const StopFlag& stop, std::chrono::milliseconds d) {
         if (left.count() <= 0) return;
         std::this_thread::sleep_for(std::min(left, milliseconds(50)));
     }
-}
-
-bool is_transient(const ReplyError& e) {
-    auto c = e.code();
-    // UNBLOCKED: a blocking read cut short because the master became a replica (failover);
-    // READONLY: an XACK or XREADGROUP sent to the demoted node. Both: reconnect and go on.
-    return c == "LOADING" || c == "BUSY" || c == "MASTERDOWN" || c == "TRYAGAIN" ||
-           c == "CLUSTERDOWN" || c == "UNBLOCKED" || c == "READONLY";
 }
 
 }  // namespace redisops

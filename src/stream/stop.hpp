@@ -31,8 +31,4 @@ void stop_on_signals(StopFlag& stop);
 /// Sleeps for `d`, or less when a stop is requested.
 void nap(const StopFlag& stop, std::chrono::milliseconds d);
 
-struct ReplyError;
-/// Error replies that mean "not now" (LOADING after a restart, a failover), not "never".
-bool is_transient(const ReplyError& e);
-
 }  // namespace redisops

@@ -56,7 +56,12 @@ void validate(const TailOptions& o, bool cluster) {
 }
 
 StreamTail::StreamTail(Client& client, TailOptions opts, TailEvents events, StopFlag& stop)
-    : client_(client), opts_(std::move(opts)), ev_(std::move(events)), stop_(stop) {
+    : client_(client),
+      opts_(std::move(opts)),
+      ev_(std::move(events)),
+      stop_(stop),
+      reconnect_(stop,
+                 [this](std::string_view why, milliseconds wait) { connection_lost(why, wait); }) {
     // A stream named twice would be read twice; keep the first mention.
     for (const auto& s : opts_.streams) {
         if (!cursor_for(s)) cur_.push_back(Cursor{s, {}, false, std::nullopt, false, false});
@@ -101,6 +106,7 @@ Reply StreamTail::read(Connection& conn, bool blocking) {
     }
     if (reconnecting_) {
         reconnecting_ = false;
+        reconnect_.connected();
         std::vector<std::string> names;
         std::vector<StreamId> ids;
         for (const auto& c : cur_) {
@@ -288,28 +294,19 @@ TailEnd StreamTail::follow_plain() {
 }
 
 TailEnd StreamTail::with_reconnect(const std::function<TailEnd()>& body) {
-    milliseconds backoff(100);
-    for (;;) {
-        std::string why;
-        try {
-            return body();
-        } catch (const ConnectionError& e) {
-            if (stop_.requested()) return TailEnd::Stopped;
-            if (!opts_.follow) throw;
-            why = e.what();
-        } catch (const ReplyError& e) {
-            if (!opts_.follow || !is_transient(e)) throw;
-            why = e.what();
-        }
-        if (stop_.requested()) return TailEnd::Stopped;
-        ev_.flush();
-        ev_.notice(
-            fmt::format("connection lost ({}); reconnecting in {}", why, format_duration(backoff)));
-        client_.reset();
-        reconnecting_ = true;
-        nap(stop_, backoff);
-        backoff = std::min(backoff * 2, milliseconds(2000));
-    }
+    // Without --follow a lost connection ends the run (exit 3); run() tells a stop apart.
+    if (!opts_.follow) return body();
+    TailEnd end = TailEnd::Stopped;
+    if (!reconnect_.run([&] { end = body(); })) return TailEnd::Stopped;
+    return end;
+}
+
+void StreamTail::connection_lost(std::string_view why, milliseconds wait) {
+    ev_.flush();
+    ev_.notice(fmt::format("connection lost ({}); reconnecting in {}", why, format_duration(wait)));
+    client_.reset();
+    // The next read that succeeds announces where the tail resumes.
+    reconnecting_ = true;
 }
 
 TailEnd StreamTail::run() {

@@ -14,6 +14,7 @@
 
 #include "redis/client.hpp"
 #include "stream/format.hpp"
+#include "stream/reconnect.hpp"
 #include "stream/stop.hpp"
 #include "stream/stream_id.hpp"
 
@@ -49,6 +50,9 @@ void validate(const TailOptions& opts, bool cluster);
 class StreamTail {
   public:
     StreamTail(Client& client, TailOptions opts, TailEvents events, StopFlag& stop);
+    // The reconnect loop's hook points at this object.
+    StreamTail(const StreamTail&) = delete;
+    StreamTail& operator=(const StreamTail&) = delete;
     /// Errors: ConnectionError (only without --follow, which reconnects), ReplyError
     /// (WRONGTYPE, NOGROUP, …).
     TailEnd run();
@@ -82,7 +86,9 @@ class StreamTail {
     Cursor* cursor_for(std::string_view stream);
     bool want_more() const { return !opts_.count || printed_ < *opts_.count; }
     uint64_t next_count() const;
+    /// With --follow, runs `body` again after a lost connection (see ReconnectLoop).
     TailEnd with_reconnect(const std::function<TailEnd()>& body);
+    void connection_lost(std::string_view why, std::chrono::milliseconds wait);
 
     // tail_group.cpp: XREADGROUP, XACK, XAUTOCLAIM.
     TailEnd run_group();
@@ -104,6 +110,7 @@ class StreamTail {
     bool groups_created_ = false;
     Clock::time_point last_claim_{};
     StreamEntry scratch_;
+    ReconnectLoop reconnect_;
 };
 
 }  // namespace redisops

@@ -29,7 +29,7 @@ void StreamTail::create_groups() {
         try {
             call(c.stream, {"XGROUP", "CREATE", c.stream, opts_.group, start, "MKSTREAM"});
         } catch (const ReplyError& e) {
-            if (e.code() != "BUSYGROUP") throw;
+            if (e.kind() != ErrorKind::BusyGroup) throw;
             if (opts_.from && !groups_created_) {
                 ev_.notice(fmt::format("group {} already exists on {}; --from is ignored",
                                        opts_.group, c.stream));
