@@ -29,7 +29,10 @@ TEST_CASE("strings are read from JDK TC_STRING, JSON and plain text") {
     CHECK(spring_string(encode_spring_string("alice", "jdk")) == "alice");
     CHECK(spring_string("\"alice\"") == "alice");
     CHECK(spring_string("alice") == "alice");
-    CHECK_FALSE(spring_string(std::string("\xac\xed\x00\x05t\x00\x09" "ab", 9)));  // bad length
+    CHECK_FALSE(
+        spring_string(std::string("\xac\xed\x00\x05t\x00\x09"
+                                  "ab",
+                                  9)));  // bad length
     auto forms = spring_string_encodings("id1");
     REQUIRE(forms.size() == 3);
     CHECK(forms[0] == "id1");
