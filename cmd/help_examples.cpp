@@ -43,17 +43,29 @@ constexpr Examples kExamples[] = {
     {"session",
      "  id=$(redis-ops session create --user-id 42 --ttl 24h --field role=admin)\n"
      "  redis-ops session get \"$id\" --touch\n"
-     "  redis-ops session destroy-all --user-id 42"},
+     "  redis-ops session destroy-all --user-id 42\n"
+     "  redis-ops session list --user-id 42 --layout connect-redis --rate 5000\n"
+     "  redis-ops session stats --json"},
     {"session create",
      "  redis-ops session create --user-id 42\n"
      "  redis-ops session create --user-id 42 --ttl 1h --field ip=10.0.0.7 --field role=admin"},
     {"session get",
-     "  redis-ops session get \"$id\"\n  redis-ops session get \"$id\" --touch --json"},
-    {"session touch", "  redis-ops session touch \"$id\" --ttl 2h"},
+     "  redis-ops session get \"$id\"\n  redis-ops session get \"$id\" --touch --json\n"
+     "  redis-ops session get 6b3f0c2e --layout spring --namespace myapp:session"},
+    {"session touch",
+     "  redis-ops session touch \"$id\" --ttl 2h\n"
+     "  redis-ops session touch 'kX3_p9' --layout connect-redis"},
     {"session list",
-     "  redis-ops session list --user-id 42\n  redis-ops session list --user-id 42 --json"},
+     "  redis-ops session list --user-id 42\n  redis-ops session list --user-id 42 --json\n"
+     "  redis-ops session list --user-id 42 --layout connect-redis --user-field auth.uid\n"
+     "  redis-ops session list --user-id alice --layout spring"},
     {"session destroy", "  redis-ops session destroy \"$id\""},
-    {"session destroy-all", "  redis-ops session destroy-all --user-id 42"},
+    {"session destroy-all",
+     "  redis-ops session destroy-all --user-id 42\n"
+     "  redis-ops session destroy-all --user-id 42 --layout auto --rate 2000"},
+    {"session stats",
+     "  redis-ops session stats\n"
+     "  redis-ops session stats --layout connect-redis --top 20 --json"},
     {"lock",
      "  redis-ops lock run deploy --ttl 30s --wait 5m -- ./deploy.sh production\n"
      "  token=$(redis-ops lock acquire deploy --ttl 10m) && redis-ops lock release deploy --token "

@@ -8,7 +8,7 @@ _redis_ops_subcommands() {
     case $1 in
         '') echo 'cache invalidate-tag session lock ratelimit stream pubsub scan-audit expire' ;;
         'cache') echo 'get set del ttl fetch' ;;
-        'session') echo 'create get touch list destroy destroy-all' ;;
+        'session') echo 'create get touch list destroy destroy-all stats' ;;
         'lock') echo 'acquire release extend status run' ;;
         'ratelimit') echo 'hit status reset' ;;
         'stream') echo 'tail info' ;;
@@ -29,12 +29,13 @@ _redis_ops_flags() {
         'cache fetch') echo '--help --ttl --tag-prefix --tag --beta --lock-ttl --wait' ;;
         'invalidate-tag') echo '--help --dry-run --tag-prefix --batch' ;;
         'session') echo '--help' ;;
-        'session create') echo '--help --prefix --index-prefix --user-id --ttl --field' ;;
-        'session get') echo '--help --prefix --index-prefix --touch --ttl' ;;
-        'session touch') echo '--help --prefix --index-prefix --ttl' ;;
-        'session list') echo '--help --prefix --index-prefix --user-id' ;;
-        'session destroy') echo '--help --prefix --index-prefix' ;;
-        'session destroy-all') echo '--help --prefix --index-prefix --user-id' ;;
+        'session create') echo '--help --layout --prefix --index-prefix --namespace --user-field --user-id --ttl --field' ;;
+        'session get') echo '--help --layout --prefix --index-prefix --namespace --user-field --touch --ttl' ;;
+        'session touch') echo '--help --layout --prefix --index-prefix --namespace --user-field --ttl' ;;
+        'session list') echo '--help --layout --prefix --index-prefix --namespace --user-field --user-id --rate' ;;
+        'session destroy') echo '--help --layout --prefix --index-prefix --namespace --user-field' ;;
+        'session destroy-all') echo '--help --layout --prefix --index-prefix --namespace --user-field --user-id --rate' ;;
+        'session stats') echo '--help --layout --prefix --index-prefix --namespace --user-field --rate --top' ;;
         'lock') echo '--help' ;;
         'lock acquire') echo '--help --prefix --ttl --wait --token -E --conflict-exit-code --redlock' ;;
         'lock release') echo '--help --prefix --token --force --redlock' ;;
@@ -103,8 +104,11 @@ _redis_ops_valued() {
             ;;
         'session create')
             case $2 in
+                --layout) return 0 ;;
                 --prefix) return 0 ;;
                 --index-prefix) return 0 ;;
+                --namespace) return 0 ;;
+                --user-field) return 0 ;;
                 --user-id) return 0 ;;
                 --ttl) return 0 ;;
                 --field) return 0 ;;
@@ -112,36 +116,64 @@ _redis_ops_valued() {
             ;;
         'session get')
             case $2 in
+                --layout) return 0 ;;
                 --prefix) return 0 ;;
                 --index-prefix) return 0 ;;
+                --namespace) return 0 ;;
+                --user-field) return 0 ;;
                 --ttl) return 0 ;;
             esac
             ;;
         'session touch')
             case $2 in
+                --layout) return 0 ;;
                 --prefix) return 0 ;;
                 --index-prefix) return 0 ;;
+                --namespace) return 0 ;;
+                --user-field) return 0 ;;
                 --ttl) return 0 ;;
             esac
             ;;
         'session list')
             case $2 in
+                --layout) return 0 ;;
                 --prefix) return 0 ;;
                 --index-prefix) return 0 ;;
+                --namespace) return 0 ;;
+                --user-field) return 0 ;;
                 --user-id) return 0 ;;
+                --rate) return 0 ;;
             esac
             ;;
         'session destroy')
             case $2 in
+                --layout) return 0 ;;
                 --prefix) return 0 ;;
                 --index-prefix) return 0 ;;
+                --namespace) return 0 ;;
+                --user-field) return 0 ;;
             esac
             ;;
         'session destroy-all')
             case $2 in
+                --layout) return 0 ;;
                 --prefix) return 0 ;;
                 --index-prefix) return 0 ;;
+                --namespace) return 0 ;;
+                --user-field) return 0 ;;
                 --user-id) return 0 ;;
+                --rate) return 0 ;;
+            esac
+            ;;
+        'session stats')
+            case $2 in
+                --layout) return 0 ;;
+                --prefix) return 0 ;;
+                --index-prefix) return 0 ;;
+                --namespace) return 0 ;;
+                --user-field) return 0 ;;
+                --rate) return 0 ;;
+                --top) return 0 ;;
             esac
             ;;
         'lock acquire')

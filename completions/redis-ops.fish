@@ -9,7 +9,7 @@ function __redis_ops_subcommands --description 'The subcommands of command $argv
         case 'cache'
             printf '%s\n' get set del ttl fetch
         case 'session'
-            printf '%s\n' create get touch list destroy destroy-all
+            printf '%s\n' create get touch list destroy destroy-all stats
         case 'lock'
             printf '%s\n' acquire release extend status run
         case 'ratelimit'
@@ -44,32 +44,37 @@ function __redis_ops_valued --description 'Does flag $argv[2] take a value in $a
             end
         case 'session create'
             switch $argv[2]
-                case --prefix --index-prefix --user-id --ttl --field
+                case --layout --prefix --index-prefix --namespace --user-field --user-id --ttl --field
                     return 0
             end
         case 'session get'
             switch $argv[2]
-                case --prefix --index-prefix --ttl
+                case --layout --prefix --index-prefix --namespace --user-field --ttl
                     return 0
             end
         case 'session touch'
             switch $argv[2]
-                case --prefix --index-prefix --ttl
+                case --layout --prefix --index-prefix --namespace --user-field --ttl
                     return 0
             end
         case 'session list'
             switch $argv[2]
-                case --prefix --index-prefix --user-id
+                case --layout --prefix --index-prefix --namespace --user-field --user-id --rate
                     return 0
             end
         case 'session destroy'
             switch $argv[2]
-                case --prefix --index-prefix
+                case --layout --prefix --index-prefix --namespace --user-field
                     return 0
             end
         case 'session destroy-all'
             switch $argv[2]
-                case --prefix --index-prefix --user-id
+                case --layout --prefix --index-prefix --namespace --user-field --user-id --rate
+                    return 0
+            end
+        case 'session stats'
+            switch $argv[2]
+                case --layout --prefix --index-prefix --namespace --user-field --rate --top
                     return 0
             end
         case 'lock acquire'
@@ -222,6 +227,7 @@ complete -c redis-ops -n '__redis_ops_at \'session\'' -a touch -d 'Refresh a ses
 complete -c redis-ops -n '__redis_ops_at \'session\'' -a list -d 'List a user\'s live sessions, pruning dead ids'
 complete -c redis-ops -n '__redis_ops_at \'session\'' -a destroy -d 'Delete a session and its index entry'
 complete -c redis-ops -n '__redis_ops_at \'session\'' -a destroy-all -d 'Log a user out everywhere: delete all their sessions'
+complete -c redis-ops -n '__redis_ops_at \'session\'' -a stats -d 'Count sessions, those without TTL, their TTLs and the top users'
 complete -c redis-ops -n '__redis_ops_at \'lock\'' -a acquire -d 'Take a lock and print its token'
 complete -c redis-ops -n '__redis_ops_at \'lock\'' -a release -d 'Release a lock: compare-and-delete with --token, or --force'
 complete -c redis-ops -n '__redis_ops_at \'lock\'' -a extend -d 'Reset a lock\'s TTL while the token still owns it'
@@ -279,31 +285,59 @@ complete -c redis-ops -n '__redis_ops_in \'invalidate-tag\'' -l tag-prefix -x -d
 complete -c redis-ops -n '__redis_ops_in \'invalidate-tag\'' -l batch -x -d 'Members per SSCAN page and UNLINK'
 complete -c redis-ops -n '__redis_ops_in \'session\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'session create\'' -l help -d 'Show help and exit'
-complete -c redis-ops -n '__redis_ops_in \'session create\'' -l prefix -x -d 'Session key prefix'
-complete -c redis-ops -n '__redis_ops_in \'session create\'' -l index-prefix -x -d 'Per-user index key prefix'
+complete -c redis-ops -n '__redis_ops_in \'session create\'' -l layout -x -d 'Who wrote the sessions: auto|redis-ops|connect-redis|spring (auto: decided per key from its type and content)'
+complete -c redis-ops -n '__redis_ops_in \'session create\'' -l prefix -x -d 'Session key prefix (default: session: for redis-ops, sess: for connect-redis)'
+complete -c redis-ops -n '__redis_ops_in \'session create\'' -l index-prefix -x -d 'Per-user index key prefix (redis-ops)'
+complete -c redis-ops -n '__redis_ops_in \'session create\'' -l namespace -x -d 'Spring Session\'s redis namespace'
+complete -c redis-ops -n '__redis_ops_in \'session create\'' -l user-field -x -d 'Dot path of the user inside a connect-redis session'
 complete -c redis-ops -n '__redis_ops_in \'session create\'' -l user-id -x -d 'The session owner\'s id (--user is the ACL user)'
 complete -c redis-ops -n '__redis_ops_in \'session create\'' -l ttl -x -d 'Session lifetime (default 24h)'
 complete -c redis-ops -n '__redis_ops_in \'session create\'' -l field -x -d 'A field of the session, NAME=VALUE (repeatable)'
 complete -c redis-ops -n '__redis_ops_in \'session get\'' -l help -d 'Show help and exit'
-complete -c redis-ops -n '__redis_ops_in \'session get\'' -l prefix -x -d 'Session key prefix'
-complete -c redis-ops -n '__redis_ops_in \'session get\'' -l index-prefix -x -d 'Per-user index key prefix'
+complete -c redis-ops -n '__redis_ops_in \'session get\'' -l layout -x -d 'Who wrote the sessions: auto|redis-ops|connect-redis|spring (auto: decided per key from its type and content)'
+complete -c redis-ops -n '__redis_ops_in \'session get\'' -l prefix -x -d 'Session key prefix (default: session: for redis-ops, sess: for connect-redis)'
+complete -c redis-ops -n '__redis_ops_in \'session get\'' -l index-prefix -x -d 'Per-user index key prefix (redis-ops)'
+complete -c redis-ops -n '__redis_ops_in \'session get\'' -l namespace -x -d 'Spring Session\'s redis namespace'
+complete -c redis-ops -n '__redis_ops_in \'session get\'' -l user-field -x -d 'Dot path of the user inside a connect-redis session'
 complete -c redis-ops -n '__redis_ops_in \'session get\'' -l touch -d 'Also refresh its TTL (sliding expiration)'
 complete -c redis-ops -n '__redis_ops_in \'session get\'' -l ttl -x -d 'New TTL (default: the session\'s max age, else 24h), with --touch'
 complete -c redis-ops -n '__redis_ops_in \'session touch\'' -l help -d 'Show help and exit'
-complete -c redis-ops -n '__redis_ops_in \'session touch\'' -l prefix -x -d 'Session key prefix'
-complete -c redis-ops -n '__redis_ops_in \'session touch\'' -l index-prefix -x -d 'Per-user index key prefix'
+complete -c redis-ops -n '__redis_ops_in \'session touch\'' -l layout -x -d 'Who wrote the sessions: auto|redis-ops|connect-redis|spring (auto: decided per key from its type and content)'
+complete -c redis-ops -n '__redis_ops_in \'session touch\'' -l prefix -x -d 'Session key prefix (default: session: for redis-ops, sess: for connect-redis)'
+complete -c redis-ops -n '__redis_ops_in \'session touch\'' -l index-prefix -x -d 'Per-user index key prefix (redis-ops)'
+complete -c redis-ops -n '__redis_ops_in \'session touch\'' -l namespace -x -d 'Spring Session\'s redis namespace'
+complete -c redis-ops -n '__redis_ops_in \'session touch\'' -l user-field -x -d 'Dot path of the user inside a connect-redis session'
 complete -c redis-ops -n '__redis_ops_in \'session touch\'' -l ttl -x -d 'New TTL (default: the session\'s max age, else 24h)'
 complete -c redis-ops -n '__redis_ops_in \'session list\'' -l help -d 'Show help and exit'
-complete -c redis-ops -n '__redis_ops_in \'session list\'' -l prefix -x -d 'Session key prefix'
-complete -c redis-ops -n '__redis_ops_in \'session list\'' -l index-prefix -x -d 'Per-user index key prefix'
+complete -c redis-ops -n '__redis_ops_in \'session list\'' -l layout -x -d 'Who wrote the sessions: auto|redis-ops|connect-redis|spring (auto: decided per key from its type and content)'
+complete -c redis-ops -n '__redis_ops_in \'session list\'' -l prefix -x -d 'Session key prefix (default: session: for redis-ops, sess: for connect-redis)'
+complete -c redis-ops -n '__redis_ops_in \'session list\'' -l index-prefix -x -d 'Per-user index key prefix (redis-ops)'
+complete -c redis-ops -n '__redis_ops_in \'session list\'' -l namespace -x -d 'Spring Session\'s redis namespace'
+complete -c redis-ops -n '__redis_ops_in \'session list\'' -l user-field -x -d 'Dot path of the user inside a connect-redis session'
 complete -c redis-ops -n '__redis_ops_in \'session list\'' -l user-id -x -d 'The session owner\'s id (--user is the ACL user)'
+complete -c redis-ops -n '__redis_ops_in \'session list\'' -l rate -x -d 'Scans read at most KEYS/S keys a second per node (0: no limit)'
 complete -c redis-ops -n '__redis_ops_in \'session destroy\'' -l help -d 'Show help and exit'
-complete -c redis-ops -n '__redis_ops_in \'session destroy\'' -l prefix -x -d 'Session key prefix'
-complete -c redis-ops -n '__redis_ops_in \'session destroy\'' -l index-prefix -x -d 'Per-user index key prefix'
+complete -c redis-ops -n '__redis_ops_in \'session destroy\'' -l layout -x -d 'Who wrote the sessions: auto|redis-ops|connect-redis|spring (auto: decided per key from its type and content)'
+complete -c redis-ops -n '__redis_ops_in \'session destroy\'' -l prefix -x -d 'Session key prefix (default: session: for redis-ops, sess: for connect-redis)'
+complete -c redis-ops -n '__redis_ops_in \'session destroy\'' -l index-prefix -x -d 'Per-user index key prefix (redis-ops)'
+complete -c redis-ops -n '__redis_ops_in \'session destroy\'' -l namespace -x -d 'Spring Session\'s redis namespace'
+complete -c redis-ops -n '__redis_ops_in \'session destroy\'' -l user-field -x -d 'Dot path of the user inside a connect-redis session'
 complete -c redis-ops -n '__redis_ops_in \'session destroy-all\'' -l help -d 'Show help and exit'
-complete -c redis-ops -n '__redis_ops_in \'session destroy-all\'' -l prefix -x -d 'Session key prefix'
-complete -c redis-ops -n '__redis_ops_in \'session destroy-all\'' -l index-prefix -x -d 'Per-user index key prefix'
+complete -c redis-ops -n '__redis_ops_in \'session destroy-all\'' -l layout -x -d 'Who wrote the sessions: auto|redis-ops|connect-redis|spring (auto: decided per key from its type and content)'
+complete -c redis-ops -n '__redis_ops_in \'session destroy-all\'' -l prefix -x -d 'Session key prefix (default: session: for redis-ops, sess: for connect-redis)'
+complete -c redis-ops -n '__redis_ops_in \'session destroy-all\'' -l index-prefix -x -d 'Per-user index key prefix (redis-ops)'
+complete -c redis-ops -n '__redis_ops_in \'session destroy-all\'' -l namespace -x -d 'Spring Session\'s redis namespace'
+complete -c redis-ops -n '__redis_ops_in \'session destroy-all\'' -l user-field -x -d 'Dot path of the user inside a connect-redis session'
 complete -c redis-ops -n '__redis_ops_in \'session destroy-all\'' -l user-id -x -d 'The session owner\'s id (--user is the ACL user)'
+complete -c redis-ops -n '__redis_ops_in \'session destroy-all\'' -l rate -x -d 'Scans read at most KEYS/S keys a second per node (0: no limit)'
+complete -c redis-ops -n '__redis_ops_in \'session stats\'' -l help -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'session stats\'' -l layout -x -d 'Who wrote the sessions: auto|redis-ops|connect-redis|spring (auto: decided per key from its type and content)'
+complete -c redis-ops -n '__redis_ops_in \'session stats\'' -l prefix -x -d 'Session key prefix (default: session: for redis-ops, sess: for connect-redis)'
+complete -c redis-ops -n '__redis_ops_in \'session stats\'' -l index-prefix -x -d 'Per-user index key prefix (redis-ops)'
+complete -c redis-ops -n '__redis_ops_in \'session stats\'' -l namespace -x -d 'Spring Session\'s redis namespace'
+complete -c redis-ops -n '__redis_ops_in \'session stats\'' -l user-field -x -d 'Dot path of the user inside a connect-redis session'
+complete -c redis-ops -n '__redis_ops_in \'session stats\'' -l rate -x -d 'Scans read at most KEYS/S keys a second per node (0: no limit)'
+complete -c redis-ops -n '__redis_ops_in \'session stats\'' -l top -x -d 'How many top users to show'
 complete -c redis-ops -n '__redis_ops_in \'lock\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'lock acquire\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'lock acquire\'' -l prefix -x -d 'Key prefix; \'\' addresses locks kept under the bare name (redis-py)'

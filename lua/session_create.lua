@@ -25,11 +25,11 @@ for i = 4, #ARGV do hset[#hset + 1] = ARGV[i] end
 redis.call(unpack(hset))
 redis.call('PEXPIRE', KEYS[1], ttl)
 if KEYS[2] then
-    local existed = redis.call('EXISTS', KEYS[2]) == 1
     redis.call('SADD', KEYS[2], ARGV[2])
     local ittl = redis.call('PTTL', KEYS[2])
-    -- A new index expires with its longest session; an existing one is only ever raised, and
-    -- one the application keeps without a TTL (-1) is left as it is.
-    if (not existed) or (ittl >= 0 and ittl < ttl) then redis.call('PEXPIRE', KEYS[2], ttl) end
+    -- The index expires with its longest session: a TTL is only ever raised. An index without
+    -- one (-1: new, or left by an older redis-ops) gets this session's, so no key redis-ops
+    -- writes is immortal.
+    if ittl < ttl then redis.call('PEXPIRE', KEYS[2], ttl) end
 end
 return now

@@ -13,5 +13,6 @@ end
 if ARGV[2] == '' and it == 'none' then return 0 end
 if ARGV[2] ~= '' then redis.call('SADD', KEYS[1], ARGV[2]) end
 local ittl = redis.call('PTTL', KEYS[1])
-if (it == 'none') or (ittl >= 0 and ittl < ttl) then redis.call('PEXPIRE', KEYS[1], ttl) end
+-- Only ever raised; an index without a TTL (-1) gets one: no key redis-ops writes is immortal.
+if ittl < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
 return 1

@@ -20,6 +20,7 @@ end
 redis.call('PEXPIRE', KEYS[1], ttl)
 if KEYS[2] then
     local ittl = redis.call('PTTL', KEYS[2])
-    if ittl >= 0 and ittl < ttl then redis.call('PEXPIRE', KEYS[2], ttl) end
+    -- Only ever raised; an index without a TTL (-1) gets one (-2: no index, nothing to do).
+    if ittl ~= -2 and ittl < ttl then redis.call('PEXPIRE', KEYS[2], ttl) end
 end
 return 1

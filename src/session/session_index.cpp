@@ -101,8 +101,14 @@ size_t unlink_keys(Client& client, const std::vector<std::string>& keys) {
 
 }  // namespace
 
+void scan_set_members(Client& client, const std::string& set,
+                      const std::function<void(const std::vector<std::string>&)>& page) {
+    scan_members(client, set, true, page);
+}
+
 std::vector<SessionLookup> read_sessions(Client& client, const std::vector<std::string>& ids,
-                                         const std::vector<std::string>& keys) {
+                                         const std::vector<std::string>& keys,
+                                         const SessionLayout& layout) {
     // Plain commands, not lua/session_read.lua: EVALSHA costs the server several times what
     // PTTL + HGETALL do, and a listing needs no atomicity per session. Strings (the JSON
     // layout) answer HGETALL with WRONGTYPE and get a second pipeline of TYPE + PTTL + GET.
@@ -127,7 +133,7 @@ std::vector<SessionLookup> read_sessions(Client& client, const std::vector<std::
             // An empty HGETALL is a missing key: Redis never keeps an empty hash.
             if (fields.size() == 0) continue;
             out[i] = decode_session_parts(ids[i], keys[i], "hash", replies[2 * k].check().integer(),
-                                          fields.view());
+                                          fields.view(), layout);
         }
         if (not_hashes.empty()) continue;
         Pipeline q(client.connection_for_key(keys[not_hashes.front()]));
@@ -145,7 +151,7 @@ std::vector<SessionLookup> read_sessions(Client& client, const std::vector<std::
             // count as not there this time.
             if (type == "hash" || (type == "string" && !value.view().is_string())) continue;
             out[i] = decode_session_parts(ids[i], keys[i], type, replies[3 * k + 1].integer(),
-                                          value.view());
+                                          value.view(), layout);
         }
     }
     return out;
@@ -158,7 +164,8 @@ SessionListing list_sessions(Client& client, const SessionLayout& layout,
     out.index_key = layout.index_key(user_id);
     if (!index_exists(client, out.index_key)) return out;
     scan_members(client, out.index_key, true, [&](const std::vector<std::string>& ids) {
-        std::vector<SessionLookup> found = read_sessions(client, ids, session_keys(layout, ids));
+        std::vector<SessionLookup> found =
+            read_sessions(client, ids, session_keys(layout, ids), layout);
         Args srem{"SREM", out.index_key};
         for (size_t i = 0; i < ids.size(); ++i) {
             switch (found[i].state) {

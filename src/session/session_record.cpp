@@ -6,6 +6,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "session/spring_value.hpp"
 #include "util/text.hpp"
 
 namespace redisops {
@@ -18,22 +19,74 @@ std::optional<long long> to_integer(std::string_view text) {
     return v;
 }
 
-std::optional<long long> json_integer(const nlohmann::json& v) {
+/// Strings as they are; numbers, booleans, null, arrays and objects as JSON text.
+std::string json_value_text(const nlohmann::ordered_json& v) {
+    if (v.is_string()) return v.get<std::string>();
+    return v.dump();
+}
+
+std::optional<long long> json_integer(const nlohmann::ordered_json& v) {
     if (v.is_number_integer() || v.is_number_unsigned()) return v.get<long long>();
     if (v.is_number_float()) return static_cast<long long>(v.get<double>());
     if (v.is_string()) return to_integer(v.get_ref<const std::string&>());
     return std::nullopt;
 }
 
-/// Strings as they are; numbers, booleans, null, arrays and objects as JSON text.
-std::string json_value_text(const nlohmann::json& v) {
-    if (v.is_string()) return v.get<std::string>();
-    return v.dump();
+void add_field(Session& s, const std::string& name, const nlohmann::ordered_json& value) {
+    if (!value.is_string()) s.json_values[name] = value;
+    s.fields.emplace_back(name, json_value_text(value));
 }
 
-void sort_fields(Session& s) {
-    std::sort(s.fields.begin(), s.fields.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
+/// express-session keeps the cookie's lifetime in milliseconds at cookie.originalMaxAge.
+void cookie_max_age(const nlohmann::ordered_json& doc, Session& s) {
+    auto cookie = doc.find("cookie");
+    if (cookie == doc.end() || !cookie->is_object()) return;
+    auto age = cookie->find("originalMaxAge");
+    if (age == cookie->end()) return;
+    if (auto ms = json_integer(*age); ms && *ms > 0) s.max_age_ms = ms;
+}
+
+bool is_spring_field(std::string_view name) {
+    return name == "creationTime" || name == "lastAccessedTime" || name == "maxInactiveInterval" ||
+           name.starts_with("sessionAttr:");
+}
+
+void decode_spring_hash(ReplyView payload, Session& s) {
+    s.layout = LayoutKind::Spring;
+    SpringFacts f;
+    const std::string principal_field = "sessionAttr:" + std::string(kSpringPrincipalIndex);
+    for (size_t i = 0; i + 1 < payload.size(); i += 2) {
+        std::string name(payload[i].str());
+        std::string_view value = payload[i + 1].str();
+        if (name == "creationTime") {
+            f.creation_ms = spring_number(value).value_or(0);
+            s.created_at = f.creation_ms / 1000;
+        } else if (name == "lastAccessedTime") {
+            f.last_accessed_ms = spring_number(value, &f.codec).value_or(0);
+        } else if (name == "maxInactiveInterval") {
+            f.max_inactive_s = spring_number(value).value_or(0);
+            if (f.max_inactive_s > 0) s.max_age_ms = f.max_inactive_s * 1000;
+        } else {
+            if (name == principal_field) s.user_id = spring_string(value);
+            if (auto doc = spring_attribute_json(value)) {
+                add_field(s, name, *doc);
+            } else {
+                s.fields.emplace_back(std::move(name), std::string(value));
+            }
+        }
+    }
+    if (f.codec.empty()) f.codec = "jdk";  // Spring's default serializer
+    s.spring = f;
+}
+
+bool looks_like_spring(ReplyView payload) {
+    for (size_t i = 0; i + 1 < payload.size(); i += 2) {
+        std::string_view name = payload[i].str();
+        if (name == "creationTime" || name == "lastAccessedTime" || name == "maxInactiveInterval")
+            return true;
+        if (!is_spring_field(name)) return false;
+    }
+    return false;
 }
 
 }  // namespace
@@ -43,10 +96,40 @@ std::string not_a_session_message(std::string_view key, std::string_view redis_t
                        quote_if_needed(key), redis_type);
 }
 
-bool decode_json_session(std::string_view text, Session& s) {
+std::optional<std::string> json_path_text(const nlohmann::ordered_json& doc,
+                                          std::string_view path) {
+    const nlohmann::ordered_json* at = &doc;
+    while (!path.empty()) {
+        size_t dot = path.find('.');
+        std::string part(path.substr(0, dot));
+        if (!at->is_object()) return std::nullopt;
+        auto it = at->find(part);
+        if (it == at->end()) return std::nullopt;
+        at = &*it;
+        path = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
+    }
+    if (at->is_null() || at->is_object() || at->is_array()) return std::nullopt;
+    return json_value_text(*at);
+}
+
+bool decode_json_session(std::string_view text, Session& s, LayoutKind kind,
+                         std::string_view user_field) {
     // Valid JSON is UTF-8; anything else (binary, a pickled object) is not a session we read.
-    nlohmann::json doc = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
+    auto doc = nlohmann::ordered_json::parse(text.begin(), text.end(), nullptr, false);
     if (doc.is_discarded() || !doc.is_object()) return false;
+    if (kind == LayoutKind::Auto || kind == LayoutKind::Spring) {
+        auto cookie = doc.find("cookie");
+        kind = cookie != doc.end() && cookie->is_object() ? LayoutKind::ConnectRedis
+                                                          : LayoutKind::RedisOps;
+    }
+    s.layout = kind;
+    if (kind == LayoutKind::ConnectRedis) {
+        // The whole document is express-session's: every key stays a field, in stored order.
+        s.user_id = json_path_text(doc, user_field);
+        for (const auto& [name, value] : doc.items()) add_field(s, name, value);
+        cookie_max_age(doc, s);
+        return true;
+    }
     for (const auto& [name, value] : doc.items()) {
         if (name == "user_id" && !value.is_null() && !value.is_object() && !value.is_array()) {
             s.user_id = json_value_text(value);
@@ -55,29 +138,24 @@ bool decode_json_session(std::string_view text, Session& s) {
         } else if (name == "max_age_ms" && json_integer(value)) {
             s.max_age_ms = json_integer(value);
         } else {
-            if (!value.is_string()) s.json_fields.insert(name);
-            s.fields.emplace_back(name, json_value_text(value));
+            add_field(s, name, value);
         }
     }
-    // connect-redis (express-session) keeps the cookie's lifetime in milliseconds here.
-    if (!s.max_age_ms && doc.contains("cookie") && doc["cookie"].is_object()) {
-        const auto& cookie = doc["cookie"];
-        if (cookie.contains("originalMaxAge")) {
-            if (auto ms = json_integer(cookie["originalMaxAge"]); ms && *ms > 0) s.max_age_ms = ms;
-        }
-    }
-    sort_fields(s);
+    if (!s.max_age_ms) cookie_max_age(doc, s);
     return true;
 }
 
-SessionLookup decode_session_reply(std::string_view id, std::string_view key, ReplyView reply) {
+SessionLookup decode_session_reply(std::string_view id, std::string_view key, ReplyView reply,
+                                   const SessionLayout& layout) {
     std::string_view type = reply[0].str();
-    if (type != "hash" && type != "string") return decode_session_parts(id, key, type, -2, reply);
-    return decode_session_parts(id, key, type, reply[1].integer(), reply[2]);
+    if (type != "hash" && type != "string") {
+        return decode_session_parts(id, key, type, -2, reply, layout);
+    }
+    return decode_session_parts(id, key, type, reply[1].integer(), reply[2], layout);
 }
 
 SessionLookup decode_session_parts(std::string_view id, std::string_view key, std::string_view type,
-                                   long long pttl, ReplyView payload) {
+                                   long long pttl, ReplyView payload, const SessionLayout& layout) {
     SessionLookup out;
     if (type == "none") return out;
     if (type != "hash" && type != "string") {
@@ -89,7 +167,11 @@ SessionLookup decode_session_parts(std::string_view id, std::string_view key, st
     s.id = std::string(id);
     s.key = std::string(key);
     if (pttl >= 0) s.ttl_ms = pttl;
-    if (type == "hash") {
+    if (type == "hash" && (layout.kind == LayoutKind::Spring ||
+                           (layout.kind == LayoutKind::Auto && looks_like_spring(payload)))) {
+        s.format = SessionFormat::Hash;
+        decode_spring_hash(payload, s);
+    } else if (type == "hash") {
         s.format = SessionFormat::Hash;
         for (size_t i = 0; i + 1 < payload.size(); i += 2) {
             std::string name(payload[i].str());
@@ -104,10 +186,9 @@ SessionLookup decode_session_parts(std::string_view id, std::string_view key, st
                 s.fields.emplace_back(std::move(name), std::move(value));
             }
         }
-        sort_fields(s);
     } else {
         s.format = SessionFormat::Json;
-        if (!decode_json_session(payload.str(), s)) {
+        if (!decode_json_session(payload.str(), s, layout.kind, layout.user_field)) {
             out.state = SessionLookup::State::NotASession;
             out.redis_type = "string (not a JSON object)";
             return out;

@@ -2,8 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "redis/errors.hpp"
 #include "redis/slot.hpp"
+#include "session/connect_session.hpp"
+#include "session/spring_session.hpp"
 #include "util/random.hpp"
 #include "util/text.hpp"
 #include "util/units.hpp"
@@ -42,26 +46,24 @@ auto naming_index_on_wrongtype(Client& client, const std::string& index, F&& f) 
     try {
         return f();
     } catch (const ReplyError& e) {
-        if (e.code() != "WRONGTYPE") throw;
+        if (e.kind() != ErrorKind::WrongType) throw;
         std::string type(client.command_for_key(index, {"TYPE", index}).str());
         throw ReplyError(index_wrongtype_message(index, type));
     }
 }
 
-/// Runs a script over the session key and its index as one atomic step. Only for standalone
-/// and Sentinel (session_keys_split() false): there the two slots do not matter, and
-/// Client::eval, which refuses mixed slots on every topology to catch cluster bugs early, is
-/// bypassed on purpose. keys[0] routes it, as client.eval would.
+std::string ms_arg(std::chrono::milliseconds d) { return std::to_string(d.count()); }
+
+}  // namespace
+
 Reply eval_unsplit(Client& client, const Script& script, const Args& keys, const Args& args) {
-    if (keys.size() < 2 || hash_slot(keys[0]) == hash_slot(keys[1])) {
+    if (keys.empty() || std::all_of(keys.begin(), keys.end(), [&](const std::string& k) {
+            return hash_slot(k) == hash_slot(keys[0]);
+        })) {
         return client.eval(script, keys, args);
     }
     return script.run(client.connection_for_key(keys[0]), keys, args);
 }
-
-std::string ms_arg(std::chrono::milliseconds d) { return std::to_string(d.count()); }
-
-}  // namespace
 
 bool session_keys_split(const Client& client, std::string_view session_key,
                         std::string_view index_key) {
@@ -128,18 +130,48 @@ CreatedSession create_session(Client& client, const SessionLayout& layout, const
 std::optional<Session> read_session(Client& client, const SessionLayout& layout,
                                     std::string_view id) {
     check_identifier(id, "session id");
-    std::string key = layout.session_key(id);
-    Reply r = client.eval(scripts().read, {key}, {});
-    SessionLookup found = decode_session_reply(id, key, r.view());
-    switch (found.state) {
-        case SessionLookup::State::Missing:
-            return std::nullopt;
-        case SessionLookup::State::NotASession:
-            throw ReplyError(not_a_session_message(key, found.redis_type));
-        case SessionLookup::State::Live:
+    // The keys the id may live at, each read as its layout (auto: decided by what is there).
+    std::vector<std::pair<std::string, LayoutKind>> candidates;
+    auto add = [&](std::string key, LayoutKind kind) {
+        for (const auto& c : candidates) {
+            if (c.first == key) return;
+        }
+        candidates.emplace_back(std::move(key), kind);
+    };
+    switch (layout.kind) {
+        case LayoutKind::RedisOps:
+            add(layout.session_key(id), LayoutKind::RedisOps);
+            break;
+        case LayoutKind::ConnectRedis:
+            add(layout.connect_key(id), LayoutKind::ConnectRedis);
+            break;
+        case LayoutKind::Spring:
+            add(layout.spring_hash_key(id), LayoutKind::Spring);
+            break;
+        case LayoutKind::Auto:
+            add(layout.session_key(id), LayoutKind::Auto);
+            add(layout.connect_key(id), LayoutKind::Auto);
+            add(layout.spring_hash_key(id), LayoutKind::Auto);
             break;
     }
-    return std::move(found.session);
+    std::optional<std::string> wrong;  // the first key that held something else
+    for (const auto& [key, kind] : candidates) {
+        SessionLayout as = layout;
+        as.kind = kind;
+        Reply r = client.eval(scripts().read, {key}, {});
+        SessionLookup found = decode_session_reply(id, key, r.view(), as);
+        if (found.state == SessionLookup::State::Missing) continue;
+        if (found.state == SessionLookup::State::NotASession) {
+            if (!wrong) wrong = not_a_session_message(key, found.redis_type);
+            continue;
+        }
+        if (found.session.layout == LayoutKind::Spring) {
+            spring_read_deadline(client, layout, found.session);
+        }
+        return std::move(found.session);
+    }
+    if (wrong) throw ReplyError(*wrong);
+    return std::nullopt;
 }
 
 std::chrono::milliseconds default_touch_ttl(const Session& s) {
@@ -147,23 +179,38 @@ std::chrono::milliseconds default_touch_ttl(const Session& s) {
     return kDefaultSessionTtl;
 }
 
-bool touch_session(Client& client, const SessionLayout& layout, const Session& s,
-                   std::chrono::milliseconds ttl) {
-    require_positive(ttl, "--ttl");
+std::optional<std::chrono::milliseconds> touch_session(
+    Client& client, const SessionLayout& layout, const Session& s,
+    std::optional<std::chrono::milliseconds> requested) {
+    if (requested) require_positive(*requested, "--ttl");
+    if (s.layout == LayoutKind::ConnectRedis) return connect_touch(client, s, requested);
+    if (s.layout == LayoutKind::Spring) {
+        if (requested) {
+            throw UsageError(
+                "--ttl: a Spring session's lifetime is its maxInactiveInterval; touch without "
+                "--ttl");
+        }
+        return spring_touch(client, layout, s);
+    }
+    std::chrono::milliseconds ttl = requested.value_or(default_touch_ttl(s));
     std::optional<std::string> index;
     if (s.user_id) index = layout.index_key(*s.user_id);
     bool split = index && session_keys_split(client, s.key, *index);
     Args keys{s.key};
     if (index && !split) keys.push_back(*index);
-    if (eval_unsplit(client, scripts().touch, keys, {ms_arg(ttl)}).integer() == 0) return false;
+    if (eval_unsplit(client, scripts().touch, keys, {ms_arg(ttl)}).integer() == 0) {
+        return std::nullopt;
+    }
     if (split) client.eval(scripts().index, {*index}, {ms_arg(ttl), ""});
-    return true;
+    return ttl;
 }
 
 bool destroy_session(Client& client, const SessionLayout& layout, std::string_view id) {
     std::optional<Session> s = read_session(client, layout, id);
     if (!s) return false;
-    if (!s->user_id) {
+    if (s->layout == LayoutKind::Spring) return spring_destroy(client, layout, *s);
+    // connect-redis keeps no index: its destroy() is a DEL.
+    if (!s->user_id || s->layout == LayoutKind::ConnectRedis) {
         return client.command_for_key(s->key, {"DEL", s->key}).integer() > 0;
     }
     std::string index = layout.index_key(*s->user_id);

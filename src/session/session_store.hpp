@@ -42,21 +42,32 @@ std::string new_session_id();
 /// Throws UsageError for bad input and ReplyError (WRONGTYPE …) when the index is not a SET.
 CreatedSession create_session(Client& client, const SessionLayout& layout, const NewSession& req);
 
-/// The session, or nullopt when the key does not exist. A key of another type throws
-/// ReplyError naming the key and its type.
+/// The session, or nullopt when no key of it exists. With layout auto, the id is looked up at
+/// each layout's key (redis-ops, connect-redis, Spring) and the first one there is read as
+/// what its type and content say. A key of another type throws ReplyError naming it.
 std::optional<Session> read_session(Client& client, const SessionLayout& layout,
                                     std::string_view id);
 
 /// The TTL `touch` applies without --ttl: the session's own max age, else 24h.
 std::chrono::milliseconds default_touch_ttl(const Session& s);
 
-/// Sets the session's TTL to `ttl` and raises its index TTL to at least that. False when the
-/// session disappeared meanwhile.
-bool touch_session(Client& client, const SessionLayout& layout, const Session& s,
-                   std::chrono::milliseconds ttl);
+/// Sliding expiration, the way the session's own framework does it: redis-ops sets the TTL to
+/// `ttl` (default: the session's max age) and raises its index TTL to at least that;
+/// connect-redis EXPIREs (see connect_session.hpp); Spring refreshes lastAccessedTime and its
+/// keys' TTLs (spring_session.hpp; `ttl` must be empty). Returns the TTL set, or nullopt when
+/// the session disappeared meanwhile.
+std::optional<std::chrono::milliseconds> touch_session(
+    Client& client, const SessionLayout& layout, const Session& s,
+    std::optional<std::chrono::milliseconds> ttl);
 
 /// Deletes the session and its index entry (the index is found through the session's
-/// user_id). False when there was no such session.
+/// user_id); a Spring session with all its companion keys. False when there was no such session.
 bool destroy_session(Client& client, const SessionLayout& layout, std::string_view id);
+
+/// Runs a script over keys that may sit in different slots, as one atomic step. Only for
+/// standalone and Sentinel, where slots do not matter: Client::eval, which refuses mixed
+/// slots on every topology to catch cluster bugs early, is bypassed on purpose. keys[0]
+/// routes it, as client.eval would.
+Reply eval_unsplit(Client& client, const Script& script, const Args& keys, const Args& args);
 
 }  // namespace redisops

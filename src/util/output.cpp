@@ -69,4 +69,8 @@ std::string dump_json(const nlohmann::json& doc) {
     return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+std::string dump_ordered_json(const nlohmann::ordered_json& doc) {
+    return doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
 }  // namespace redisops

@@ -28,5 +28,7 @@ std::string render_table(const OutputStyle& style, const std::vector<std::string
 
 /// One JSON document on one line; invalid UTF-8 never throws (see to_json_text).
 std::string dump_json(const nlohmann::json& doc);
+/// The same for documents that keep their keys in insertion order.
+std::string dump_ordered_json(const nlohmann::ordered_json& doc);
 
 }  // namespace redisops

@@ -238,4 +238,14 @@ KeyShape shape_of(std::string_view key) {
 
 std::string group_key(std::string_view key) { return shape_of(key).pattern; }
 
+std::string glob_literal(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') out.push_back('\\');
+        out.push_back(c);
+    }
+    return out;
+}
+
 }  // namespace redisops

@@ -11,6 +11,9 @@ namespace redisops {
 /// case-sensitive. Linear backtracking, so hostile patterns cannot blow up.
 bool glob_match(std::string_view pattern, std::string_view text);
 
+/// `text` as a glob that matches only itself (`*?[]\` escaped), e.g. for SCAN MATCH prefix*.
+std::string glob_literal(std::string_view text);
+
 /// The longest pattern group_key() returns; longer keys are cut and end in `*`, so a table of
 /// patterns stays bounded whatever the keys look like.
 inline constexpr size_t kMaxPatternBytes = 200;

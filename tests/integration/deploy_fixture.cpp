@@ -197,6 +197,14 @@ std::vector<std::string> TestCluster::cli_args() const {
     return {"-c", "-p", std::to_string(nodes_[0]->port())};
 }
 
+CliResult TestCluster::cli(const std::vector<std::string>& args) const {
+    std::vector<std::string> full = cli_args();
+    full.insert(full.end(), args.begin(), args.end());
+    CliOptions opts;
+    opts.timeout = std::chrono::seconds(60);
+    return run_cli(full, opts);
+}
+
 std::string TestCluster::node_id(size_t i) {
     return std::string(nodes_[i]->connect().command({"CLUSTER", "MYID"}).str());
 }

@@ -63,6 +63,8 @@ class TestCluster {
     ConnectionOptions options() const;
     /// The global flags for run_cli: {"-c", "-p", port of node 0}.
     std::vector<std::string> cli_args() const;
+    /// run_cli with cli_args() first, and a 60 s timeout.
+    CliResult cli(const std::vector<std::string>& args) const;
 
     std::string node_id(size_t i);
     /// The index of the master that owns `slot` (asked of node 0).

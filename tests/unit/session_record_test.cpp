@@ -28,19 +28,37 @@ TEST_CASE("a JSON session yields user_id, created_at and the other keys as field
     CHECK(field(s, "user_id") == "<absent>");
 }
 
-TEST_CASE("a connect-redis session keeps nested values as JSON text and its cookie max age") {
+TEST_CASE("a connect-redis session keeps nested values nested, in stored order, and its max age") {
     Session s;
     REQUIRE(decode_json_session(
-        R"({"cookie":{"originalMaxAge":86400000,"httpOnly":true,"path":"/"},"passport":{"user":"7"}})",
-        s));
-    CHECK_FALSE(s.user_id);
+        R"({"passport":{"user":"7"},"cookie":{"originalMaxAge":86400000,"httpOnly":true,"path":"/"}})",
+        s, LayoutKind::Auto));
+    CHECK(s.layout == LayoutKind::ConnectRedis);
+    CHECK(s.user_id == "7");  // at the default --user-field passport.user
     CHECK(s.max_age_ms == 86400000);
-    CHECK(field(s, "cookie") == R"({"httpOnly":true,"originalMaxAge":86400000,"path":"/"})");
-    CHECK(field(s, "passport") == R"({"user":"7"})");
+    CHECK(field(s, "cookie") == R"({"originalMaxAge":86400000,"httpOnly":true,"path":"/"})");
     REQUIRE(s.fields.size() == 2);
-    CHECK(s.fields[0].first == "cookie");  // sorted by name
+    CHECK(s.fields[0].first == "passport");  // stored order
     CHECK(default_touch_ttl(s).count() == 86400000);
-    CHECK(s.json_fields == std::set<std::string>{"cookie", "passport"});
+    REQUIRE(s.json_values.count("cookie") == 1);
+    CHECK(s.json_values.at("cookie").begin().key() == "originalMaxAge");
+}
+
+TEST_CASE("the user field is a dot path; numbers match as their JSON text") {
+    Session s;
+    REQUIRE(decode_json_session(R"({"cookie":{},"auth":{"account":{"id":42}}})", s,
+                                LayoutKind::ConnectRedis, "auth.account.id"));
+    CHECK(s.user_id == "42");
+    Session t;
+    REQUIRE(decode_json_session(R"({"cookie":{},"passport":{}})", t, LayoutKind::ConnectRedis));
+    CHECK_FALSE(t.user_id);
+}
+
+TEST_CASE("auto reads a JSON string without a cookie as the redis-ops JSON layout") {
+    Session s;
+    REQUIRE(decode_json_session(R"({"user_id":"9","cart":[1]})", s, LayoutKind::Auto));
+    CHECK(s.layout == LayoutKind::RedisOps);
+    CHECK(s.user_id == "9");
 }
 
 TEST_CASE("a string that is not a JSON object is not a session") {
