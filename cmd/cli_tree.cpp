@@ -11,8 +11,8 @@ namespace redisops {
 namespace {
 
 // Flags whose value is a path, so shells offer file names.
-constexpr std::string_view kFileFlags[] = {"--cacert", "--cert",     "--key",   "--socket",
-                                           "--rdb",    "--output",   "--undo-log", "--undo"};
+constexpr std::string_view kFileFlags[] = {"--cacert", "--cert",   "--key",      "--socket",
+                                           "--rdb",    "--output", "--undo-log", "--undo"};
 constexpr std::string_view kDirFlags[] = {"--cacertdir"};
 
 // Commands whose trailing arguments are a command line run with execvp.

@@ -22,16 +22,11 @@ struct Subcommand {
 
 // The explicit list: help, man pages and completions are checked against it.
 constexpr Subcommand kSubcommands[] = {
-    {"cache", setup_cache},
-    {"invalidate-tag", setup_invalidate_tag},
-    {"session", setup_session},
-    {"lock", setup_lock},
-    {"ratelimit", setup_ratelimit},
-    {"stream", setup_stream},
-    {"pubsub", setup_pubsub},
-    {"scan-audit", setup_scan_audit},
-    {"expire", setup_expire},
-    {"completions", setup_completions},  // hidden
+    {"cache", setup_cache},         {"invalidate-tag", setup_invalidate_tag},
+    {"session", setup_session},     {"lock", setup_lock},
+    {"ratelimit", setup_ratelimit}, {"stream", setup_stream},
+    {"pubsub", setup_pubsub},       {"scan-audit", setup_scan_audit},
+    {"expire", setup_expire},       {"completions", setup_completions},  // hidden
 };
 
 /// The parser's tree as plain data for the argv walk of util/suggest (hidden commands too: a

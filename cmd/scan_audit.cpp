@@ -45,11 +45,16 @@ AuditReport run_chosen_audit(Context& ctx, ScanAuditFlags& f, const AuditTick& t
 std::string render_report(ReportFormat format, const AuditReport& report,
                           const std::vector<CheckOutcome>& checks, const OutputStyle& style) {
     switch (format) {
-        case ReportFormat::Json: return dump_json(audit_json(report, checks)) + "\n";
-        case ReportFormat::Junit: return audit_junit(report, checks);
-        case ReportFormat::Prometheus: return audit_prometheus(report, checks);
-        case ReportFormat::Html: return audit_html(report, checks);
-        case ReportFormat::Table: break;
+        case ReportFormat::Json:
+            return dump_json(audit_json(report, checks)) + "\n";
+        case ReportFormat::Junit:
+            return audit_junit(report, checks);
+        case ReportFormat::Prometheus:
+            return audit_prometheus(report, checks);
+        case ReportFormat::Html:
+            return audit_html(report, checks);
+        case ReportFormat::Table:
+            break;
     }
     return audit_text(report, checks, style);
 }

@@ -8,7 +8,7 @@
 namespace redisops {
 
 class Pipeline {
-public:
+  public:
     explicit Pipeline(Connection& conn) : conn_(conn) {}
     void add(const Args& argv) {
         conn_.append(argv);
@@ -19,7 +19,7 @@ public:
     /// (call check() on the ones that matter); I/O errors throw.
     std::vector<Reply> exec();
 
-private:
+  private:
     Connection& conn_;
     size_t queued_ = 0;
 };

@@ -8,13 +8,20 @@ namespace redisops {
 
 const char* reply_type_name(int type) {
     switch (type) {
-        case REDIS_REPLY_STRING: return "string";
-        case REDIS_REPLY_ARRAY: return "array";
-        case REDIS_REPLY_INTEGER: return "integer";
-        case REDIS_REPLY_NIL: return "nil";
-        case REDIS_REPLY_STATUS: return "status";
-        case REDIS_REPLY_ERROR: return "error";
-        default: return "unknown";
+        case REDIS_REPLY_STRING:
+            return "string";
+        case REDIS_REPLY_ARRAY:
+            return "array";
+        case REDIS_REPLY_INTEGER:
+            return "integer";
+        case REDIS_REPLY_NIL:
+            return "nil";
+        case REDIS_REPLY_STATUS:
+            return "status";
+        case REDIS_REPLY_ERROR:
+            return "error";
+        default:
+            return "unknown";
     }
 }
 

@@ -20,7 +20,7 @@ struct ReplyDeleter {
 using ReplyUPtr = std::unique_ptr<redisReply, ReplyDeleter>;
 
 class ReplyView {
-public:
+  public:
     explicit ReplyView(const redisReply* r) : r_(r) {}
 
     int type() const { return r_->type; }
@@ -50,13 +50,13 @@ public:
 
     const redisReply* raw() const { return r_; }
 
-private:
+  private:
     [[noreturn]] void mismatch(const char* expected) const;
     const redisReply* r_;
 };
 
 class Reply {
-public:
+  public:
     Reply() = default;
     explicit Reply(redisReply* r) : owned_(r) {}
     ReplyView view() const { return ReplyView(owned_.get()); }
@@ -80,7 +80,7 @@ public:
     }
     explicit operator bool() const { return owned_ != nullptr; }
 
-private:
+  private:
     ReplyUPtr owned_;
 };
 

@@ -14,7 +14,8 @@ nlohmann::json reply_to_json(ReplyView reply) {
             return r->integer;
         case REDIS_REPLY_ARRAY: {
             nlohmann::json arr = nlohmann::json::array();
-            for (size_t i = 0; i < r->elements; ++i) arr.push_back(reply_to_json(ReplyView(r->element[i])));
+            for (size_t i = 0; i < r->elements; ++i)
+                arr.push_back(reply_to_json(ReplyView(r->element[i])));
             return arr;
         }
         case REDIS_REPLY_ERROR:

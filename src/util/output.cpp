@@ -10,9 +10,8 @@ namespace {
 
 /// Display width, counting each UTF-8 code point as one column.
 size_t display_width(std::string_view s) {
-    return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    }));
+    return static_cast<size_t>(std::count_if(
+        s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 }  // namespace
@@ -31,11 +30,21 @@ std::string paint(const OutputStyle& style, Color color, std::string_view text) 
     if (!style.color) return std::string(text);
     const char* code = "";
     switch (color) {
-        case Color::Red: code = "\033[31m"; break;
-        case Color::Green: code = "\033[32m"; break;
-        case Color::Yellow: code = "\033[33m"; break;
-        case Color::Bold: code = "\033[1m"; break;
-        case Color::Dim: code = "\033[2m"; break;
+        case Color::Red:
+            code = "\033[31m";
+            break;
+        case Color::Green:
+            code = "\033[32m";
+            break;
+        case Color::Yellow:
+            code = "\033[33m";
+            break;
+        case Color::Bold:
+            code = "\033[1m";
+            break;
+        case Color::Dim:
+            code = "\033[2m";
+            break;
     }
     return std::string(code) + std::string(text) + "\033[0m";
 }

@@ -8,8 +8,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string_view text(reinterpret_cast<const char*>(data), size);
     try {
-        auto t = redisops::OutputTemplate::parse(
-            text, {{"id"}, {"stream"}, {"fields"}, {"field", true}});
+        auto t = redisops::OutputTemplate::parse(text,
+                                                 {{"id"}, {"stream"}, {"fields"}, {"field", true}});
         std::string out;
         t.render(out, [](std::string& o, const redisops::TemplatePart& p) {
             o += "<" + std::to_string(p.placeholder) + ":" + p.text + ">";

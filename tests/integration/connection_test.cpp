@@ -48,7 +48,8 @@ TEST_CASE("connecting over a Unix socket, with AUTH and SELECT") {
     ConnectionOptions o = parse_url("unix://:hunter2@" + server.socket_path() + "?db=3");
     Connection c = Connection::open(o);
     c.command({"SET", "in3", "x"});
-    ConnectionOptions tcp = parse_url("redis://:hunter2@127.0.0.1:" + std::to_string(server.port()));
+    ConnectionOptions tcp =
+        parse_url("redis://:hunter2@127.0.0.1:" + std::to_string(server.port()));
     Connection d = Connection::open(tcp);
     CHECK(d.command({"EXISTS", "in3"}).integer() == 0);
     d.command({"SELECT", "3"});

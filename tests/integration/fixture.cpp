@@ -81,16 +81,26 @@ RedisServer::~RedisServer() {
 
 void RedisServer::launch() {
     std::vector<std::string> args = {binary_,
-                                     "--port", std::to_string(port_),
-                                     "--bind", "127.0.0.1",
-                                     "--dir", dir_.path(),
-                                     "--save", "",
-                                     "--appendonly", "no",
-                                     "--unixsocket", socket_path(),
-                                     "--unixsocketperm", "700",
-                                     "--logfile", dir_.path() + "/redis.log",
-                                     "--daemonize", "no",
-                                     "--enable-debug-command", "local"};
+                                     "--port",
+                                     std::to_string(port_),
+                                     "--bind",
+                                     "127.0.0.1",
+                                     "--dir",
+                                     dir_.path(),
+                                     "--save",
+                                     "",
+                                     "--appendonly",
+                                     "no",
+                                     "--unixsocket",
+                                     socket_path(),
+                                     "--unixsocketperm",
+                                     "700",
+                                     "--logfile",
+                                     dir_.path() + "/redis.log",
+                                     "--daemonize",
+                                     "no",
+                                     "--enable-debug-command",
+                                     "local"};
     args.insert(args.end(), extra_.begin(), extra_.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
@@ -111,8 +121,8 @@ void RedisServer::launch() {
         int ws;
         if (::waitpid(pid_, &ws, WNOHANG) == pid_) {
             pid_ = -1;
-            throw std::runtime_error("redis-server exited at start (port " +
-                                     std::to_string(port_) + ")");
+            throw std::runtime_error("redis-server exited at start (port " + std::to_string(port_) +
+                                     ")");
         }
         try {
             // Any reply means it is up: PONG, or NOAUTH when the test set requirepass.

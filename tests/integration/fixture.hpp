@@ -17,14 +17,14 @@ namespace redisops::test {
 
 /// A fresh directory under $TMPDIR, removed with everything in it.
 class TempDir {
-public:
+  public:
     TempDir();
     ~TempDir();
     TempDir(const TempDir&) = delete;
     TempDir& operator=(const TempDir&) = delete;
     const std::string& path() const { return path_; }
 
-private:
+  private:
     std::string path_;
 };
 
@@ -32,10 +32,9 @@ private:
 int free_port();
 
 class RedisServer {
-public:
+  public:
     /// Starts `redis-server` with `extra` config arguments ("--appendonly", "yes", …).
-    explicit RedisServer(std::vector<std::string> extra = {},
-                         std::string binary = "redis-server");
+    explicit RedisServer(std::vector<std::string> extra = {}, std::string binary = "redis-server");
     ~RedisServer();
     RedisServer(const RedisServer&) = delete;
     RedisServer& operator=(const RedisServer&) = delete;
@@ -50,12 +49,12 @@ public:
     /// A library connection for asserting what is in Redis.
     Connection connect() const;
 
-    void stop();            // SIGTERM and wait
-    void kill();            // SIGKILL, like a crash
-    void start();           // again, same port and dir (appendonly data survives)
+    void stop();   // SIGTERM and wait
+    void kill();   // SIGKILL, like a crash
+    void start();  // again, same port and dir (appendonly data survives)
     bool running() const { return pid_ > 0; }
 
-private:
+  private:
     void launch();
     TempDir dir_;
     std::vector<std::string> extra_;
@@ -73,8 +72,8 @@ struct CliResult {
 struct CliOptions {
     std::string stdin_data;
     std::map<std::string, std::string> env;  // added to a clean copy of ours
-    std::chrono::seconds timeout{120};      // the child is killed after this (a hung test)
-    std::string stdout_path = {};           // if set, the child's stdout: "/dev/full", a file
+    std::chrono::seconds timeout{120};       // the child is killed after this (a hung test)
+    std::string stdout_path = {};            // if set, the child's stdout: "/dev/full", a file
 };
 
 /// CliOptions in one expression: stdin bytes, extra environment, timeout in seconds.

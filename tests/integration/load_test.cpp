@@ -39,9 +39,9 @@ TEST_CASE("16 concurrent lock runs keep mutual exclusion") {
     std::ofstream(counter) << 0;
     // Read, pause, write: without the lock two runs would read the same value.
     std::string body = "n=$(cat " + counter + "); sleep 0.02; echo $((n+1)) > " + counter;
-    auto results = run_concurrently(server, 16,
-                                    {"lock", "run", "load-job", "--ttl", "10s", "--wait", "2m",
-                                     "--", "sh", "-c", body});
+    auto results = run_concurrently(
+        server, 16,
+        {"lock", "run", "load-job", "--ttl", "10s", "--wait", "2m", "--", "sh", "-c", body});
     for (const auto& r : results) CHECK_MESSAGE(r.exit_code == 0, r.err);
     CHECK(std::stoi(read_file(counter)) == 16);
     CHECK(server.connect().command({"EXISTS", "lock:load-job"}).integer() == 0);
@@ -52,9 +52,8 @@ TEST_CASE("16 concurrent cache fetch callers run the command once") {
     RedisServer server;
     std::string runs = server.dir() + "/runs";
     std::string body = "echo run >> " + runs + "; sleep 0.5; echo computed-value";
-    auto results = run_concurrently(server, 16,
-                                    {"cache", "fetch", "load:value", "--ttl", "1h", "--", "sh",
-                                     "-c", body});
+    auto results = run_concurrently(
+        server, 16, {"cache", "fetch", "load:value", "--ttl", "1h", "--", "sh", "-c", body});
     for (const auto& r : results) {
         CHECK_MESSAGE(r.exit_code == 0, r.err);
         CHECK(r.out == "computed-value\n");

@@ -57,7 +57,8 @@ TEST_CASE("the project's tables hold the documented names") {
     CHECK(algorithm_name(Algorithm::Gcra) == "gcra");
     CHECK(kChecks.names() == std::vector<std::string>{"no-ttl", "big", "keys-usage"});
     CHECK(check_name(Check::KeysUsage) == "keys-usage");
-    CHECK(kReportFormats.names() == std::vector<std::string>{"table", "json", "junit", "prometheus", "html"});
+    CHECK(kReportFormats.names() ==
+          std::vector<std::string>{"table", "json", "junit", "prometheus", "html"});
     CHECK(kFormatNames.names() == std::vector<std::string>{"text", "json"});
     CHECK_THROWS_WITH_AS(parse_algorithm("gcar", "--algorithm"),
                          doctest::Contains("Did you mean 'gcra'?"), UsageError);

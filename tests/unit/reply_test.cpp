@@ -1,10 +1,11 @@
+#include "redis/reply.hpp"
+
 #include <doctest/doctest.h>
 #include <hiredis/hiredis.h>
 
 #include <memory>
 
 #include "redis/errors.hpp"
-#include "redis/reply.hpp"
 
 using namespace redisops;
 

@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "redis/slot.hpp"
+
+#include <doctest/doctest.h>
 
 using namespace redisops;
 

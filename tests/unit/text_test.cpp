@@ -1,9 +1,10 @@
+#include "util/text.hpp"
+
 #include <doctest/doctest.h>
 
 #include <set>
 
 #include "util/random.hpp"
-#include "util/text.hpp"
 
 using namespace redisops;
 

@@ -53,8 +53,8 @@ TEST_CASE("malformed URLs are usage errors that never echo the password") {
     for (const char* bad :
          {"localhost:6379", "http://x", "redis://host:0", "redis://host:65536", "redis://host:abc",
           "redis://host/x", "redis://host/-1", "unix://relative.sock", "unix:///s?foo=1",
-          "redis://[::1", "redis://::1:6379", "redis://u:hunter2@host:99999", "redis://:%zz@h", "redis://bad\xffhost:1",
-          "redis://spa ce:1", "redis://a/b@c:1"}) {
+          "redis://[::1", "redis://::1:6379", "redis://u:hunter2@host:99999", "redis://:%zz@h",
+          "redis://bad\xffhost:1", "redis://spa ce:1", "redis://a/b@c:1"}) {
         try {
             parse_url(bad);
             FAIL("accepted " << bad);
