@@ -34,6 +34,8 @@ TEST_CASE("after a failover the client follows the new master") {
     client.command_for_key("s:before", {"SET", "s:before", "1"});
     Script s("sentinel_set", "return redis.call('SET', KEYS[1], ARGV[1])");
     client.eval(s, {"s:script0"}, {"x"});
+    // Replication is asynchronous: wait until the replica has both writes before failing over.
+    REQUIRE(client.command({"WAIT", "1", "5000"}).integer() == 1);
     int new_port = deploy.failover();
     REQUIRE(new_port == deploy.replica().port());
 
