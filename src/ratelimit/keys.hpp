@@ -3,7 +3,7 @@
 //   <prefix>{<key>}:sliding               ZSET log (sliding)
 //   <prefix>{<key>}:fixed:<window-index>  STRING counter of one window (fixed)
 //   <prefix>{<key>}:gcra                  STRING theoretical arrival time (gcra)
-// with prefix "ratelimit:" by default, i.e. DESIGN.md's "ratelimit:<key> plus algorithm suffix".
+// with prefix "ratelimit:" by default: the layout redis-ops-ratelimit(1) documents.
 #pragma once
 
 #include <string>
