@@ -43,8 +43,8 @@ int run_tail(Context& ctx, const TailFlags& f, bool claim_given) {
     stop_on_signals(stop);
     std::string line;
     TailEvents ev;
-    // Each line is flushed as it is printed (redis-ops-stream(1)), so a reader of the pipe sees it at
-    // once. A failed write throws out of the tail: OutputError (74) or, when the reader went
+    // Each line is flushed as it is printed (redis-ops-stream(1)), so a reader of the pipe sees it
+    // at once. A failed write throws out of the tail: OutputError (74) or, when the reader went
     // away (… | head), BrokenPipe (141, quietly); nothing after it is printed or acked.
     ev.flush = [&ctx] { ctx.sink().flush(); };
     ev.entry = [&](const StreamEntry& e) {

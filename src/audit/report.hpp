@@ -1,4 +1,5 @@
-// An audit report as JSON (the fields redis-ops-scan-audit(1) documents), as text tables, and as JUnit XML.
+// An audit report as JSON (the fields redis-ops-scan-audit(1) documents), as text tables, and as
+// JUnit XML.
 #pragma once
 
 #include <chrono>

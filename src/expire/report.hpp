@@ -1,4 +1,5 @@
-// The reports of `expire` and `expire --undo`: JSON (the fields redis-ops-expire(1) documents) and text tables.
+// The reports of `expire` and `expire --undo`: JSON (the fields redis-ops-expire(1) documents) and
+// text tables.
 #pragma once
 
 #include <nlohmann/json.hpp>
