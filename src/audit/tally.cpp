@@ -8,7 +8,7 @@ namespace redisops {
 
 size_t MemoryHistogram::bucket_of(uint64_t v) {
     if (v < kSub) return static_cast<size_t>(v);
-    int e = std::bit_width(v) - 1;  // 4..63
+    int e = static_cast<int>(std::bit_width(v)) - 1;  // 4..63
     size_t sub = static_cast<size_t>((v >> (e - 4)) & (kSub - 1));
     return kSub + static_cast<size_t>(e - 4) * kSub + sub;
 }

@@ -129,7 +129,7 @@ std::string format_duration(std::chrono::milliseconds d) {
     long long ms = d.count();
     if (ms < 0) return fmt::format("-{}", format_duration(std::chrono::milliseconds(-ms)));
     if (ms < 1000) return fmt::format("{}ms", ms);
-    if (ms < 60'000) return fmt::format("{:.3g}s", ms / 1000.0);
+    if (ms < 60'000) return fmt::format("{:.3g}s", static_cast<double>(ms) / 1000.0);
     long long s = ms / 1000;
     if (s < 3600)
         return s % 60 ? fmt::format("{}m{}s", s / 60, s % 60) : fmt::format("{}m", s / 60);
