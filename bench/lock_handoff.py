@@ -96,7 +96,8 @@ def redis_ops_handoff(binary, port, r, release_sha):
         time.sleep(0.005)
     time.sleep(random.uniform(0.1, 0.2))
     t0 = time.monotonic()
-    released = r.evalsha(release_sha, 1, "lock:" + name, token, channel)
+    released = r.evalsha(release_sha, 2, "lock:" + name, "{lock:%s}:holder" % name, token,
+                         channel)
     line = read_line(waiter)
     t1 = time.monotonic()
     assert released == 1 and len(line) == 32, (released, line)

@@ -73,13 +73,18 @@ constexpr Examples kExamples[] = {
      "  redis-ops lock status deploy --json"},
     {"lock acquire",
      "  token=$(redis-ops lock acquire deploy --ttl 10m)\n"
-     "  redis-ops lock acquire backup --ttl 1h --wait 30s"},
+     "  redis-ops lock acquire backup --ttl 1h --wait 30s\n"
+     "  redis-ops lock acquire rare-job --fence-ttl 90d"},
     {"lock release",
      "  redis-ops lock release deploy --token \"$token\"\n"
      "  redis-ops lock release deploy --force"},
     {"lock extend", "  redis-ops lock extend deploy --token \"$token\" --ttl 10m"},
     {"lock status",
      "  redis-ops lock status deploy\n  redis-ops lock status celery-beat --prefix '' --json"},
+    {"lock list",
+     "  redis-ops lock list\n"
+     "  redis-ops lock list --match 'deploy-*' --json\n"
+     "  redis-ops lock list --prefix '' --match 'celery*'"},
     {"lock run",
      "  redis-ops lock run nightly-report --ttl 1m -- ./report.sh\n"
      "  redis-ops lock run migrate --wait 10m --max-hold 2h -- ./migrate.sh --all"},

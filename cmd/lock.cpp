@@ -5,10 +5,12 @@
 #include <memory>
 
 #include "context.hpp"
+#include "lock/holder.hpp"
 #include "lock/lease.hpp"
 #include "lock/redlock.hpp"
 #include "lock/renewal.hpp"
 #include "lock/run.hpp"
+#include "lock_list.hpp"
 #include "redis/errors.hpp"
 #include "util/text.hpp"
 #include "util/units.hpp"
@@ -21,6 +23,7 @@ struct LockOptions {
     std::string prefix = "lock:";
     std::chrono::milliseconds ttl{30000};
     std::chrono::milliseconds wait{0};
+    std::chrono::milliseconds fence_ttl = kDefaultFenceTtl;
     std::optional<std::chrono::milliseconds> max_hold;
     std::optional<std::chrono::milliseconds> grace;
     std::string token;
@@ -44,6 +47,11 @@ CLI::App* add_leaf(CLI::App* parent, const char* name, const char* help, LockOpt
 
 void add_ttl(CLI::App* sub, LockOptions& o, const char* help) {
     add_duration(sub, "--ttl", o.ttl, help);
+}
+
+void add_fence_ttl(CLI::App* sub, LockOptions& o) {
+    add_duration(sub, "--fence-ttl", o.fence_ttl,
+                 "TTL of the fencing counter, refreshed on every acquire (default 30d)");
 }
 
 void add_redlock(CLI::App* sub, LockOptions& o) {
@@ -93,8 +101,10 @@ int busy(Context& ctx, const LockOptions& o, const LockKeys& keys,
 int run_acquire(Context& ctx, const LockOptions& o) {
     LockKeys keys = o.keys();
     require_positive(o.ttl, "--ttl");
+    require_positive(o.fence_ttl, "--fence-ttl");
     std::string token = o.token.empty() ? new_lock_token() : o.token;
-    AcquireAttempt a = open_store(ctx, o)->acquire(keys, token, o.ttl, o.wait);
+    AcquireAttempt a =
+        open_store(ctx, o)->acquire(keys, token, o.ttl, o.wait, {holder_calling(), o.fence_ttl});
     if (!a.acquired) return busy(ctx, o, keys, a.holder_ttl);
     if (ctx.global.json) {
         ctx.out(dump_json({{"name", to_json_text(keys.name)},
@@ -117,6 +127,7 @@ void setup_acquire(CLI::App* parent, Context& ctx) {
     add_duration(sub, "--wait", o->wait, "Wait this long for a busy lock (default 0: don't)");
     sub->add_option("--token", o->token, "Use this token instead of a random one");
     add_conflict_code(sub, *o);
+    add_fence_ttl(sub, *o);
     add_redlock(sub, *o);
     sub->callback([&ctx, o, sub] {
         if (sub->count("--token") && o->token.empty()) throw UsageError("--token: empty token");
@@ -231,7 +242,8 @@ int run_status(Context& ctx, const LockOptions& o) {
                            {"token", s.token ? nlohmann::json(to_json_text(*s.token))
                                              : nlohmann::json(nullptr)},
                            {"ttl_ms", opt_ms(s.ttl)},
-                           {"fence", s.fence}}) +
+                           {"fence", s.fence},
+                           {"holder", holder_json(s.holder, s.server_now_ms)}}) +
                 "\n");
     } else {
         auto line = [](const char* field, const std::string& value) {
@@ -242,6 +254,7 @@ int run_status(Context& ctx, const LockOptions& o) {
                 line("state", s.held ? "held" : "free") +
                 line("token", s.token ? quote_if_needed(*s.token) : "-") + line("ttl", ttl) +
                 line("fence", std::to_string(s.fence)));
+        if (s.held) ctx.out(holder_sentence(s.holder, s.ttl, s.fence, s.server_now_ms) + "\n");
     }
     if (s.held && !s.ttl) {
         ctx.warn(
@@ -278,6 +291,8 @@ int run_command(Context& ctx, const LockOptions& o) {
     // elsewhere (cron, CI) it gets a group of its own so a lost lock stops all of it.
     plan.own_process_group = !::isatty(STDIN_FILENO);
     plan.argv = o.command;
+    require_positive(o.fence_ttl, "--fence-ttl");
+    plan.fence_ttl = o.fence_ttl;
     LockRunOutcome r =
         run_locked(*open_store(ctx, o), plan, [&ctx](std::string_view note) { ctx.warn(note); });
     switch (r.end) {
@@ -311,6 +326,7 @@ void setup_run(CLI::App* parent, Context& ctx) {
            "Between SIGTERM and SIGKILL when the lock is lost (default TTL/4, at most 5s)")
         ->type_name("DURATION");
     add_conflict_code(sub, *o);
+    add_fence_ttl(sub, *o);
     add_redlock(sub, *o);
     sub->add_option("command", o->command, "The command and its arguments, after --");
     sub->footer(
@@ -336,6 +352,7 @@ void setup_lock(CLI::App& app, Context& ctx) {
     setup_extend(lock, ctx);
     setup_status(lock, ctx);
     setup_run(lock, ctx);
+    setup_lock_list(lock, ctx);
 }
 
 }  // namespace redisops

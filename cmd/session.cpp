@@ -4,6 +4,7 @@
 #include <ctime>
 #include <memory>
 
+#include "choices.hpp"
 #include "context.hpp"
 #include "redis/errors.hpp"
 #include "session/session_index.hpp"
@@ -33,18 +34,11 @@ struct SessionOptions {
 
 using SessionRun = int (*)(Context&, const SessionOptions&);
 
-std::string layout_choices() {
-    std::string out;
-    for (const auto& n : kLayoutNames) out += (out.empty() ? "" : "|") + std::string(n.name);
-    return out;
-}
-
 void add_layout_flags(CLI::App* sub, SessionOptions& o, const char* default_layout) {
     o.layout_text = default_layout;
-    sub->add_option("--layout", o.layout_text,
-                    "Who wrote the sessions: " + layout_choices() +
-                        " (auto: decided per key from its type and content)")
-        ->capture_default_str();
+    sub->add_option("--layout", o.layout_text, "Who wrote the sessions: " + described(kLayouts))
+        ->capture_default_str()
+        ->check(one_of(kLayouts));
     o.prefix_flag = sub->add_option(
         "--prefix", o.prefix,
         "Session key prefix (default: session: for redis-ops, sess: for connect-redis)");

@@ -9,7 +9,7 @@ _redis_ops_subcommands() {
         '') echo 'cache invalidate-tag session lock ratelimit stream pubsub scan-audit expire' ;;
         'cache') echo 'get set del ttl fetch' ;;
         'session') echo 'create get touch list destroy destroy-all stats' ;;
-        'lock') echo 'acquire release extend status run' ;;
+        'lock') echo 'acquire release extend status run list' ;;
         'ratelimit') echo 'hit status reset' ;;
         'stream') echo 'tail info' ;;
         'pubsub') echo 'tail' ;;
@@ -37,11 +37,12 @@ _redis_ops_flags() {
         'session destroy-all') echo '--help --layout --prefix --index-prefix --namespace --user-field --user-id --rate' ;;
         'session stats') echo '--help --layout --prefix --index-prefix --namespace --user-field --rate --top' ;;
         'lock') echo '--help' ;;
-        'lock acquire') echo '--help --prefix --ttl --wait --token -E --conflict-exit-code --redlock' ;;
+        'lock acquire') echo '--help --prefix --ttl --wait --token -E --conflict-exit-code --fence-ttl --redlock' ;;
         'lock release') echo '--help --prefix --token --force --redlock' ;;
         'lock extend') echo '--help --prefix --token --ttl --redlock' ;;
         'lock status') echo '--help --prefix' ;;
-        'lock run') echo '--help --prefix --ttl --wait --max-hold --grace -E --conflict-exit-code --redlock' ;;
+        'lock run') echo '--help --prefix --ttl --wait --max-hold --grace -E --conflict-exit-code --fence-ttl --redlock' ;;
+        'lock list') echo '--help --prefix --match' ;;
         'ratelimit') echo '--help' ;;
         'ratelimit hit') echo '--help --prefix --limit --window --algorithm --cost' ;;
         'ratelimit status') echo '--help --prefix --limit --window --algorithm --cost' ;;
@@ -183,6 +184,7 @@ _redis_ops_valued() {
                 --wait) return 0 ;;
                 --token) return 0 ;;
                 -E | --conflict-exit-code) return 0 ;;
+                --fence-ttl) return 0 ;;
                 --redlock) return 0 ;;
             esac
             ;;
@@ -214,7 +216,14 @@ _redis_ops_valued() {
                 --max-hold) return 0 ;;
                 --grace) return 0 ;;
                 -E | --conflict-exit-code) return 0 ;;
+                --fence-ttl) return 0 ;;
                 --redlock) return 0 ;;
+            esac
+            ;;
+        'lock list')
+            case $2 in
+                --prefix) return 0 ;;
+                --match) return 0 ;;
             esac
             ;;
         'ratelimit hit')
@@ -308,6 +317,41 @@ _redis_ops_values() {
         --key) echo '@file' ;;
     esac
     case $1 in
+        'session create')
+            case $2 in
+                --layout) echo 'auto redis-ops connect-redis spring' ;;
+            esac
+            ;;
+        'session get')
+            case $2 in
+                --layout) echo 'auto redis-ops connect-redis spring' ;;
+            esac
+            ;;
+        'session touch')
+            case $2 in
+                --layout) echo 'auto redis-ops connect-redis spring' ;;
+            esac
+            ;;
+        'session list')
+            case $2 in
+                --layout) echo 'auto redis-ops connect-redis spring' ;;
+            esac
+            ;;
+        'session destroy')
+            case $2 in
+                --layout) echo 'auto redis-ops connect-redis spring' ;;
+            esac
+            ;;
+        'session destroy-all')
+            case $2 in
+                --layout) echo 'auto redis-ops connect-redis spring' ;;
+            esac
+            ;;
+        'session stats')
+            case $2 in
+                --layout) echo 'auto redis-ops connect-redis spring' ;;
+            esac
+            ;;
         'ratelimit hit')
             case $2 in
                 --algorithm) echo 'sliding fixed gcra' ;;

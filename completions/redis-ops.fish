@@ -11,7 +11,7 @@ function __redis_ops_subcommands --description 'The subcommands of command $argv
         case 'session'
             printf '%s\n' create get touch list destroy destroy-all stats
         case 'lock'
-            printf '%s\n' acquire release extend status run
+            printf '%s\n' acquire release extend status run list
         case 'ratelimit'
             printf '%s\n' hit status reset
         case 'stream'
@@ -79,7 +79,7 @@ function __redis_ops_valued --description 'Does flag $argv[2] take a value in $a
             end
         case 'lock acquire'
             switch $argv[2]
-                case --prefix --ttl --wait --token -E --conflict-exit-code --redlock
+                case --prefix --ttl --wait --token -E --conflict-exit-code --fence-ttl --redlock
                     return 0
             end
         case 'lock release'
@@ -99,7 +99,12 @@ function __redis_ops_valued --description 'Does flag $argv[2] take a value in $a
             end
         case 'lock run'
             switch $argv[2]
-                case --prefix --ttl --wait --max-hold --grace -E --conflict-exit-code --redlock
+                case --prefix --ttl --wait --max-hold --grace -E --conflict-exit-code --fence-ttl --redlock
+                    return 0
+            end
+        case 'lock list'
+            switch $argv[2]
+                case --prefix --match
                     return 0
             end
         case 'ratelimit hit'
@@ -233,6 +238,7 @@ complete -c redis-ops -n '__redis_ops_at \'lock\'' -a release -d 'Release a lock
 complete -c redis-ops -n '__redis_ops_at \'lock\'' -a extend -d 'Reset a lock\'s TTL while the token still owns it'
 complete -c redis-ops -n '__redis_ops_at \'lock\'' -a status -d 'Show a lock\'s holder, TTL and fencing counter'
 complete -c redis-ops -n '__redis_ops_at \'lock\'' -a run -d 'Hold a lock while a command runs: NAME -- CMD [ARG...]'
+complete -c redis-ops -n '__redis_ops_at \'lock\'' -a list -d 'List held locks with their TTL, holder and fence'
 complete -c redis-ops -n '__redis_ops_at \'ratelimit\'' -a hit -d 'Consume --cost units when they fit: exit 0 allowed, 1 limited'
 complete -c redis-ops -n '__redis_ops_at \'ratelimit\'' -a status -d 'Peek without consuming: exit 0 when a hit would be allowed, 1 otherwise'
 complete -c redis-ops -n '__redis_ops_at \'ratelimit\'' -a reset -d 'Delete a limit\'s state (every algorithm\'s unless --algorithm is given)'
@@ -285,7 +291,7 @@ complete -c redis-ops -n '__redis_ops_in \'invalidate-tag\'' -l tag-prefix -x -d
 complete -c redis-ops -n '__redis_ops_in \'invalidate-tag\'' -l batch -x -d 'Members per SSCAN page and UNLINK'
 complete -c redis-ops -n '__redis_ops_in \'session\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'session create\'' -l help -d 'Show help and exit'
-complete -c redis-ops -n '__redis_ops_in \'session create\'' -l layout -x -d 'Who wrote the sessions: auto|redis-ops|connect-redis|spring (auto: decided per key from its type and content)'
+complete -c redis-ops -n '__redis_ops_in \'session create\'' -l layout -x -a 'auto redis-ops connect-redis spring' -d 'Who wrote the sessions: auto (decided per key from its type and content), redis-ops (HASH session:<id> and an index), connect-redis (JSON string sess:<id>) or spring (Spring Session\'s indexed repository)'
 complete -c redis-ops -n '__redis_ops_in \'session create\'' -l prefix -x -d 'Session key prefix (default: session: for redis-ops, sess: for connect-redis)'
 complete -c redis-ops -n '__redis_ops_in \'session create\'' -l index-prefix -x -d 'Per-user index key prefix (redis-ops)'
 complete -c redis-ops -n '__redis_ops_in \'session create\'' -l namespace -x -d 'Spring Session\'s redis namespace'
@@ -294,7 +300,7 @@ complete -c redis-ops -n '__redis_ops_in \'session create\'' -l user-id -x -d 'T
 complete -c redis-ops -n '__redis_ops_in \'session create\'' -l ttl -x -d 'Session lifetime (default 24h)'
 complete -c redis-ops -n '__redis_ops_in \'session create\'' -l field -x -d 'A field of the session, NAME=VALUE (repeatable)'
 complete -c redis-ops -n '__redis_ops_in \'session get\'' -l help -d 'Show help and exit'
-complete -c redis-ops -n '__redis_ops_in \'session get\'' -l layout -x -d 'Who wrote the sessions: auto|redis-ops|connect-redis|spring (auto: decided per key from its type and content)'
+complete -c redis-ops -n '__redis_ops_in \'session get\'' -l layout -x -a 'auto redis-ops connect-redis spring' -d 'Who wrote the sessions: auto (decided per key from its type and content), redis-ops (HASH session:<id> and an index), connect-redis (JSON string sess:<id>) or spring (Spring Session\'s indexed repository)'
 complete -c redis-ops -n '__redis_ops_in \'session get\'' -l prefix -x -d 'Session key prefix (default: session: for redis-ops, sess: for connect-redis)'
 complete -c redis-ops -n '__redis_ops_in \'session get\'' -l index-prefix -x -d 'Per-user index key prefix (redis-ops)'
 complete -c redis-ops -n '__redis_ops_in \'session get\'' -l namespace -x -d 'Spring Session\'s redis namespace'
@@ -302,14 +308,14 @@ complete -c redis-ops -n '__redis_ops_in \'session get\'' -l user-field -x -d 'D
 complete -c redis-ops -n '__redis_ops_in \'session get\'' -l touch -d 'Also refresh its TTL (sliding expiration)'
 complete -c redis-ops -n '__redis_ops_in \'session get\'' -l ttl -x -d 'New TTL (default: the session\'s max age, else 24h), with --touch'
 complete -c redis-ops -n '__redis_ops_in \'session touch\'' -l help -d 'Show help and exit'
-complete -c redis-ops -n '__redis_ops_in \'session touch\'' -l layout -x -d 'Who wrote the sessions: auto|redis-ops|connect-redis|spring (auto: decided per key from its type and content)'
+complete -c redis-ops -n '__redis_ops_in \'session touch\'' -l layout -x -a 'auto redis-ops connect-redis spring' -d 'Who wrote the sessions: auto (decided per key from its type and content), redis-ops (HASH session:<id> and an index), connect-redis (JSON string sess:<id>) or spring (Spring Session\'s indexed repository)'
 complete -c redis-ops -n '__redis_ops_in \'session touch\'' -l prefix -x -d 'Session key prefix (default: session: for redis-ops, sess: for connect-redis)'
 complete -c redis-ops -n '__redis_ops_in \'session touch\'' -l index-prefix -x -d 'Per-user index key prefix (redis-ops)'
 complete -c redis-ops -n '__redis_ops_in \'session touch\'' -l namespace -x -d 'Spring Session\'s redis namespace'
 complete -c redis-ops -n '__redis_ops_in \'session touch\'' -l user-field -x -d 'Dot path of the user inside a connect-redis session'
 complete -c redis-ops -n '__redis_ops_in \'session touch\'' -l ttl -x -d 'New TTL (default: the session\'s max age, else 24h)'
 complete -c redis-ops -n '__redis_ops_in \'session list\'' -l help -d 'Show help and exit'
-complete -c redis-ops -n '__redis_ops_in \'session list\'' -l layout -x -d 'Who wrote the sessions: auto|redis-ops|connect-redis|spring (auto: decided per key from its type and content)'
+complete -c redis-ops -n '__redis_ops_in \'session list\'' -l layout -x -a 'auto redis-ops connect-redis spring' -d 'Who wrote the sessions: auto (decided per key from its type and content), redis-ops (HASH session:<id> and an index), connect-redis (JSON string sess:<id>) or spring (Spring Session\'s indexed repository)'
 complete -c redis-ops -n '__redis_ops_in \'session list\'' -l prefix -x -d 'Session key prefix (default: session: for redis-ops, sess: for connect-redis)'
 complete -c redis-ops -n '__redis_ops_in \'session list\'' -l index-prefix -x -d 'Per-user index key prefix (redis-ops)'
 complete -c redis-ops -n '__redis_ops_in \'session list\'' -l namespace -x -d 'Spring Session\'s redis namespace'
@@ -317,13 +323,13 @@ complete -c redis-ops -n '__redis_ops_in \'session list\'' -l user-field -x -d '
 complete -c redis-ops -n '__redis_ops_in \'session list\'' -l user-id -x -d 'The session owner\'s id (--user is the ACL user)'
 complete -c redis-ops -n '__redis_ops_in \'session list\'' -l rate -x -d 'Scans read at most KEYS/S keys a second per node (0: no limit)'
 complete -c redis-ops -n '__redis_ops_in \'session destroy\'' -l help -d 'Show help and exit'
-complete -c redis-ops -n '__redis_ops_in \'session destroy\'' -l layout -x -d 'Who wrote the sessions: auto|redis-ops|connect-redis|spring (auto: decided per key from its type and content)'
+complete -c redis-ops -n '__redis_ops_in \'session destroy\'' -l layout -x -a 'auto redis-ops connect-redis spring' -d 'Who wrote the sessions: auto (decided per key from its type and content), redis-ops (HASH session:<id> and an index), connect-redis (JSON string sess:<id>) or spring (Spring Session\'s indexed repository)'
 complete -c redis-ops -n '__redis_ops_in \'session destroy\'' -l prefix -x -d 'Session key prefix (default: session: for redis-ops, sess: for connect-redis)'
 complete -c redis-ops -n '__redis_ops_in \'session destroy\'' -l index-prefix -x -d 'Per-user index key prefix (redis-ops)'
 complete -c redis-ops -n '__redis_ops_in \'session destroy\'' -l namespace -x -d 'Spring Session\'s redis namespace'
 complete -c redis-ops -n '__redis_ops_in \'session destroy\'' -l user-field -x -d 'Dot path of the user inside a connect-redis session'
 complete -c redis-ops -n '__redis_ops_in \'session destroy-all\'' -l help -d 'Show help and exit'
-complete -c redis-ops -n '__redis_ops_in \'session destroy-all\'' -l layout -x -d 'Who wrote the sessions: auto|redis-ops|connect-redis|spring (auto: decided per key from its type and content)'
+complete -c redis-ops -n '__redis_ops_in \'session destroy-all\'' -l layout -x -a 'auto redis-ops connect-redis spring' -d 'Who wrote the sessions: auto (decided per key from its type and content), redis-ops (HASH session:<id> and an index), connect-redis (JSON string sess:<id>) or spring (Spring Session\'s indexed repository)'
 complete -c redis-ops -n '__redis_ops_in \'session destroy-all\'' -l prefix -x -d 'Session key prefix (default: session: for redis-ops, sess: for connect-redis)'
 complete -c redis-ops -n '__redis_ops_in \'session destroy-all\'' -l index-prefix -x -d 'Per-user index key prefix (redis-ops)'
 complete -c redis-ops -n '__redis_ops_in \'session destroy-all\'' -l namespace -x -d 'Spring Session\'s redis namespace'
@@ -331,7 +337,7 @@ complete -c redis-ops -n '__redis_ops_in \'session destroy-all\'' -l user-field 
 complete -c redis-ops -n '__redis_ops_in \'session destroy-all\'' -l user-id -x -d 'The session owner\'s id (--user is the ACL user)'
 complete -c redis-ops -n '__redis_ops_in \'session destroy-all\'' -l rate -x -d 'Scans read at most KEYS/S keys a second per node (0: no limit)'
 complete -c redis-ops -n '__redis_ops_in \'session stats\'' -l help -d 'Show help and exit'
-complete -c redis-ops -n '__redis_ops_in \'session stats\'' -l layout -x -d 'Who wrote the sessions: auto|redis-ops|connect-redis|spring (auto: decided per key from its type and content)'
+complete -c redis-ops -n '__redis_ops_in \'session stats\'' -l layout -x -a 'auto redis-ops connect-redis spring' -d 'Who wrote the sessions: auto (decided per key from its type and content), redis-ops (HASH session:<id> and an index), connect-redis (JSON string sess:<id>) or spring (Spring Session\'s indexed repository)'
 complete -c redis-ops -n '__redis_ops_in \'session stats\'' -l prefix -x -d 'Session key prefix (default: session: for redis-ops, sess: for connect-redis)'
 complete -c redis-ops -n '__redis_ops_in \'session stats\'' -l index-prefix -x -d 'Per-user index key prefix (redis-ops)'
 complete -c redis-ops -n '__redis_ops_in \'session stats\'' -l namespace -x -d 'Spring Session\'s redis namespace'
@@ -345,6 +351,7 @@ complete -c redis-ops -n '__redis_ops_in \'lock acquire\'' -l ttl -x -d 'Lock li
 complete -c redis-ops -n '__redis_ops_in \'lock acquire\'' -l wait -x -d 'Wait this long for a busy lock (default 0: don\'t)'
 complete -c redis-ops -n '__redis_ops_in \'lock acquire\'' -l token -x -d 'Use this token instead of a random one'
 complete -c redis-ops -n '__redis_ops_in \'lock acquire\'' -s E -l conflict-exit-code -x -d 'Exit code when the lock is busy (default 1), as in flock(1)'
+complete -c redis-ops -n '__redis_ops_in \'lock acquire\'' -l fence-ttl -x -d 'TTL of the fencing counter, refreshed on every acquire (default 30d)'
 complete -c redis-ops -n '__redis_ops_in \'lock acquire\'' -l redlock -x -d 'Redlock: hold the lock on a majority of these independent masters'
 complete -c redis-ops -n '__redis_ops_in \'lock release\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'lock release\'' -l prefix -x -d 'Key prefix; \'\' addresses locks kept under the bare name (redis-py)'
@@ -365,7 +372,11 @@ complete -c redis-ops -n '__redis_ops_in \'lock run\'' -l wait -x -d 'Wait this 
 complete -c redis-ops -n '__redis_ops_in \'lock run\'' -l max-hold -x -d 'Stop renewing after this long: the command is stopped and the exit is 5'
 complete -c redis-ops -n '__redis_ops_in \'lock run\'' -l grace -x -d 'Between SIGTERM and SIGKILL when the lock is lost (default TTL/4, at most 5s)'
 complete -c redis-ops -n '__redis_ops_in \'lock run\'' -s E -l conflict-exit-code -x -d 'Exit code when the lock is busy (default 1), as in flock(1)'
+complete -c redis-ops -n '__redis_ops_in \'lock run\'' -l fence-ttl -x -d 'TTL of the fencing counter, refreshed on every acquire (default 30d)'
 complete -c redis-ops -n '__redis_ops_in \'lock run\'' -l redlock -x -d 'Redlock: hold the lock on a majority of these independent masters'
+complete -c redis-ops -n '__redis_ops_in \'lock list\'' -l help -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'lock list\'' -l prefix -x -d 'Key prefix; \'\' (locks of other libraries under bare names) needs --match'
+complete -c redis-ops -n '__redis_ops_in \'lock list\'' -l match -x -d 'Only locks whose name matches this glob'
 complete -c redis-ops -n '__redis_ops_in \'ratelimit\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'ratelimit hit\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'ratelimit hit\'' -l prefix -x -d 'Key prefix'

@@ -1,5 +1,6 @@
--- lock_release: compare-and-delete, then wake the waiters.
+-- lock_release: compare-and-delete (with the holder record), then wake the waiters.
 -- KEYS[1] lock key
+-- KEYS[2] holder HASH, same hash slot ({lock:name}:holder)
 -- ARGV[1] token the caller believes it owns
 -- ARGV[2] Pub/Sub channel the waiters of this lock subscribe to
 -- Reply:  1 released (and a message published on ARGV[2])
@@ -14,6 +15,6 @@ end
 if current ~= ARGV[1] then
     return -1
 end
-redis.call('DEL', KEYS[1])
+redis.call('DEL', KEYS[1], KEYS[2])
 redis.call('PUBLISH', ARGV[2], 'released')
 return 1

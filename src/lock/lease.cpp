@@ -29,12 +29,19 @@ const LockScripts& scripts() {
 
 }  // namespace
 
+long long server_time_ms(const Reply& time) {
+    if (!time.is_array() || time.size() < 2) return 0;
+    return std::stoll(std::string(time[0].str())) * 1000 +
+           std::stoll(std::string(time[1].str())) / 1000;
+}
+
 LockKeys LockKeys::make(std::string_view name, std::string_view prefix) {
     if (name.empty()) throw UsageError("lock name: must not be empty");
     LockKeys k;
     k.name = std::string(name);
     k.key = std::string(prefix) + std::string(name);
     k.fence_key = same_slot_key(k.key, ":fence");
+    k.holder_key = same_slot_key(k.key, ":holder");
     k.channel = same_slot_key(k.key, ":released");
     return k;
 }
@@ -42,10 +49,13 @@ LockKeys LockKeys::make(std::string_view name, std::string_view prefix) {
 std::string new_lock_token() { return random_hex(16); }
 
 AcquireAttempt try_acquire(Client& client, const LockKeys& keys, const std::string& token,
-                           Millis ttl) {
+                           Millis ttl, const AcquireTerms& terms) {
     const auto sent_at = Clock::now();
-    Reply r = client.eval(scripts().acquire, {keys.key, keys.fence_key},
-                          {token, std::to_string(ttl.count())});
+    const LockHolder& h = terms.holder;
+    Reply r =
+        client.eval(scripts().acquire, {keys.key, keys.fence_key, keys.holder_key},
+                    {token, std::to_string(ttl.count()), std::to_string(terms.fence_ttl.count()),
+                     h.host, std::to_string(h.pid), h.user, h.command});
     AcquireAttempt a;
     a.sent_at = sent_at;
     a.acquired = r[0].integer() == 1;
@@ -58,25 +68,31 @@ AcquireAttempt try_acquire(Client& client, const LockKeys& keys, const std::stri
 }
 
 Ownership release(Client& client, const LockKeys& keys, const std::string& token) {
-    return ownership(client.eval(scripts().release, {keys.key}, {token, keys.channel}).integer());
+    return ownership(
+        client.eval(scripts().release, {keys.key, keys.holder_key}, {token, keys.channel})
+            .integer());
 }
 
 Ownership extend(Client& client, const LockKeys& keys, const std::string& token, Millis ttl) {
-    return ownership(
-        client.eval(scripts().extend, {keys.key}, {token, std::to_string(ttl.count())}).integer());
+    return ownership(client
+                         .eval(scripts().extend, {keys.key, keys.holder_key},
+                               {token, std::to_string(ttl.count())})
+                         .integer());
 }
 
 std::optional<std::string> force_release(Client& client, const LockKeys& keys) {
-    return client.eval(scripts().force_release, {keys.key}, {keys.channel}).opt_str();
+    return client.eval(scripts().force_release, {keys.key, keys.holder_key}, {keys.channel})
+        .opt_str();
 }
 
 LockStatus lock_status(Client& client, const LockKeys& keys) {
-    // Both keys share a slot, so one pipeline on the owning node reads a consistent-enough view.
-    Pipeline p(client.connection_for_key(keys.key));
-    p.add({"GET", keys.key});
-    p.add({"PTTL", keys.key});
-    p.add({"GET", keys.fence_key});
-    auto replies = p.exec();
+    // The keys share a slot, so one pipeline on the owning node reads a consistent-enough view;
+    // TIME there too, so "held for" is measured on the clock that wrote started_at_ms.
+    auto replies = client.pipeline_for_key(keys.key, {{"GET", keys.key},
+                                                      {"PTTL", keys.key},
+                                                      {"GET", keys.fence_key},
+                                                      {"HGETALL", keys.holder_key},
+                                                      {"TIME"}});
     for (const auto& r : replies) r.check();
     LockStatus s;
     s.token = replies[0].opt_str();
@@ -84,6 +100,8 @@ LockStatus lock_status(Client& client, const LockKeys& keys) {
     long long pttl = replies[1].integer();
     if (s.held && pttl >= 0) s.ttl = Millis(pttl);
     if (auto fence = replies[2].opt_integer()) s.fence = *fence;
+    if (s.held) s.holder = parse_holder(replies[3]);
+    s.server_now_ms = server_time_ms(replies[4]);
     return s;
 }
 

@@ -1,5 +1,6 @@
 // A lock lease in Redis: `<prefix><name>` STRING holding the owner's token with a PX TTL, a
-// fencing counter beside it in the same hash slot, and a Pub/Sub channel its waiters listen on.
+// fencing counter and a holder record beside it in the same hash slot, and a Pub/Sub channel
+// its waiters listen on.
 // Every change goes through a script that compares the token first (lua/lock_*.lua).
 #pragma once
 
@@ -8,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "lock/holder.hpp"
 #include "redis/client.hpp"
 
 namespace redisops {
@@ -17,9 +19,10 @@ using Millis = std::chrono::milliseconds;
 /// The Redis names of one lock.
 struct LockKeys {
     std::string name;
-    std::string key;        // prefix + name; with prefix "" the bare name, as redis-py keeps it
-    std::string fence_key;  // {key}:fence: same slot, so the acquire script may INCR it
-    std::string channel;    // {key}:released: the release scripts PUBLISH here
+    std::string key;         // prefix + name; with prefix "" the bare name, as redis-py keeps it
+    std::string fence_key;   // {key}:fence: same slot, so the acquire script may INCR it
+    std::string holder_key;  // {key}:holder: same slot, written and deleted with the lock
+    std::string channel;     // {key}:released: the release scripts PUBLISH here
 
     /// Throws UsageError for an empty name.
     static LockKeys make(std::string_view name, std::string_view prefix);
@@ -36,12 +39,21 @@ struct AcquireAttempt {
     Clock::time_point sent_at;         // when the attempt was sent: the lease counts from here
 };
 
+/// The fencing counter's default TTL: long against any lock, refreshed on every acquire.
+inline constexpr Millis kDefaultFenceTtl{30LL * 24 * 3600 * 1000};
+
+/// What an acquire writes beside the lock.
+struct AcquireTerms {
+    LockHolder holder;
+    Millis fence_ttl = kDefaultFenceTtl;
+};
+
 /// What a compare-and-X script found.
 enum class Ownership { Owned, Missing, Stranger };
 
-/// One attempt: SET NX PX and INCR of the fence, atomically.
+/// One attempt: SET NX PX, the fence drawn and the holder recorded, atomically.
 AcquireAttempt try_acquire(Client& client, const LockKeys& keys, const std::string& token,
-                           Millis ttl);
+                           Millis ttl, const AcquireTerms& terms);
 /// Compare-and-delete; Owned means it was released (and waiters were woken).
 Ownership release(Client& client, const LockKeys& keys, const std::string& token);
 /// Compare-and-pexpire; never re-creates an expired lock.
@@ -52,11 +64,16 @@ std::optional<std::string> force_release(Client& client, const LockKeys& keys);
 struct LockStatus {
     bool held = false;
     std::optional<std::string> token;
-    std::optional<Millis> ttl;  // held with a TTL
-    long long fence = 0;        // last fencing token handed out; 0 if never
+    std::optional<Millis> ttl;           // held with a TTL
+    long long fence = 0;                 // last fencing token handed out; 0 if never (or expired)
+    std::optional<HolderRecord> holder;  // nullopt: free, or a lock another tool wrote
+    long long server_now_ms = 0;         // the server's clock when read (for "held for")
 };
 
 LockStatus lock_status(Client& client, const LockKeys& keys);
+
+/// Unix milliseconds from a TIME reply; 0 when it is not one.
+long long server_time_ms(const Reply& time);
 
 /// The server's maxmemory-policy when it may evict keys with a TTL (volatile-*, allkeys-*),
 /// which could silently free a held lock; nullopt for noeviction or when CONFIG is refused.

@@ -81,10 +81,12 @@ auto Redlock::on_each(const std::string& key, std::optional<Millis> budget, F&& 
     return answers;
 }
 
-AcquireAttempt Redlock::try_once(const LockKeys& keys, const std::string& token, Millis ttl) {
+AcquireAttempt Redlock::try_once(const LockKeys& keys, const std::string& token, Millis ttl,
+                                 const AcquireTerms& terms) {
     const auto started = Clock::now();
+    // Each granting instance records the holder in its own acquire script.
     auto answers = on_each(keys.key, std::nullopt,
-                           [&](Client& c) { return try_acquire(c, keys, token, ttl); });
+                           [&](Client& c) { return try_acquire(c, keys, token, ttl, terms); });
     size_t granted = 0, answered = 0;
     long long fence = 0;
     AcquireAttempt result;
@@ -105,7 +107,10 @@ AcquireAttempt Redlock::try_once(const LockKeys& keys, const std::string& token,
         // Keep the granting instances' counters in step (see the header).
         on_each(keys.key, std::nullopt, [&](Client& c) {
             static const Script floor("lock_fence_floor");
-            return c.eval(floor, {keys.fence_key}, {std::to_string(fence)}).integer();
+            return c
+                .eval(floor, {keys.fence_key},
+                      {std::to_string(fence), std::to_string(terms.fence_ttl.count())})
+                .integer();
         });
         result.acquired = true;
         result.fence = fence;
@@ -124,10 +129,10 @@ AcquireAttempt Redlock::try_once(const LockKeys& keys, const std::string& token,
 }
 
 AcquireAttempt Redlock::acquire(const LockKeys& keys, const std::string& token, Millis ttl,
-                                Millis wait) {
+                                Millis wait, const AcquireTerms& terms) {
     const auto deadline = Clock::now() + wait;
     for (;;) {
-        AcquireAttempt a = try_once(keys, token, ttl);
+        AcquireAttempt a = try_once(keys, token, ttl, terms);
         if (a.acquired) return a;
         auto left = std::chrono::duration_cast<Millis>(deadline - Clock::now());
         if (left.count() <= 0) return a;

@@ -24,8 +24,8 @@ class Redlock : public LockStore {
     /// among them are raised to it, so the next quorum (which shares at least one instance
     /// with this one) draws a higher one. Throws ConnectionError when too few instances
     /// answered to decide.
-    AcquireAttempt acquire(const LockKeys& keys, const std::string& token, Millis ttl,
-                           Millis wait) override;
+    AcquireAttempt acquire(const LockKeys& keys, const std::string& token, Millis ttl, Millis wait,
+                           const AcquireTerms& terms) override;
     /// Owned only when a quorum extended it within the TTL.
     Ownership extend(const LockKeys& keys, const std::string& token, Millis ttl,
                      std::optional<Millis> budget) override;
@@ -36,7 +36,8 @@ class Redlock : public LockStore {
     std::optional<std::string> force_release(const LockKeys& keys) override;
 
   private:
-    AcquireAttempt try_once(const LockKeys& keys, const std::string& token, Millis ttl);
+    AcquireAttempt try_once(const LockKeys& keys, const std::string& token, Millis ttl,
+                            const AcquireTerms& terms);
     /// Asks every instance; each answer, or nullopt for one that failed.
     template <typename F>
     auto on_each(const std::string& key, std::optional<Millis> budget, F&& call)

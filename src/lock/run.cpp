@@ -13,7 +13,8 @@ LockRunOutcome run_locked(LockStore& store, const LockRunPlan& plan, const RunNo
     require_positive(plan.ttl, "--ttl");
     check_grace(plan.ttl, plan.grace);
 
-    AcquireAttempt acquired = store.acquire(plan.keys, plan.token, plan.ttl, plan.wait);
+    AcquireAttempt acquired = store.acquire(plan.keys, plan.token, plan.ttl, plan.wait,
+                                            {holder_running(plan.argv), plan.fence_ttl});
     if (!acquired.acquired) {
         LockRunOutcome busy;
         busy.holder_ttl = acquired.holder_ttl;

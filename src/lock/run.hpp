@@ -24,6 +24,8 @@ struct LockRunPlan {
     /// it started outlives a lost lock. Off when it must stay in the terminal's foreground.
     bool own_process_group = true;
     std::vector<std::string> argv;
+    /// The fence counter's TTL; the holder is this process running argv.
+    Millis fence_ttl = kDefaultFenceTtl;
 };
 
 enum class RunEnd {

@@ -6,8 +6,8 @@
 namespace redisops {
 
 AcquireAttempt SingleLockStore::acquire(const LockKeys& keys, const std::string& token, Millis ttl,
-                                        Millis wait) {
-    return acquire_waiting(client_, keys, token, ttl, wait);
+                                        Millis wait, const AcquireTerms& terms) {
+    return acquire_waiting(client_, keys, token, ttl, wait, terms);
 }
 
 Client& SingleLockStore::bounded(const LockKeys& keys, Millis budget) {

@@ -16,7 +16,7 @@ class LockStore {
     /// Tries at once; when busy and `wait` > 0, retries until `wait` has passed. Throws
     /// ConnectionError when Redis cannot be reached (nothing was acquired).
     virtual AcquireAttempt acquire(const LockKeys& keys, const std::string& token, Millis ttl,
-                                   Millis wait) = 0;
+                                   Millis wait, const AcquireTerms& terms) = 0;
     /// Compare-and-pexpire. With a `budget`, the try (connecting included) is bounded by it
     /// and a failure leaves the store ready to try again on a fresh connection; it throws
     /// ConnectionError (or ReplyError) when the outcome could not be decided.
@@ -34,8 +34,8 @@ class SingleLockStore : public LockStore {
   public:
     explicit SingleLockStore(Client& client) : client_(client) {}
 
-    AcquireAttempt acquire(const LockKeys& keys, const std::string& token, Millis ttl,
-                           Millis wait) override;
+    AcquireAttempt acquire(const LockKeys& keys, const std::string& token, Millis ttl, Millis wait,
+                           const AcquireTerms& terms) override;
     Ownership extend(const LockKeys& keys, const std::string& token, Millis ttl,
                      std::optional<Millis> budget) override;
     Ownership release(const LockKeys& keys, const std::string& token,

@@ -50,8 +50,8 @@ bool ReleaseNotices::wait(Millis timeout) {
 }
 
 AcquireAttempt acquire_waiting(Client& client, const LockKeys& keys, const std::string& token,
-                               Millis ttl, Millis wait) {
-    AcquireAttempt attempt = try_acquire(client, keys, token, ttl);
+                               Millis ttl, Millis wait, const AcquireTerms& terms) {
+    AcquireAttempt attempt = try_acquire(client, keys, token, ttl, terms);
     if (attempt.acquired || wait.count() <= 0) return attempt;
 
     const auto deadline = Clock::now() + wait;
@@ -63,7 +63,7 @@ AcquireAttempt acquire_waiting(Client& client, const LockKeys& keys, const std::
     }
     for (;;) {
         // Retry after subscribing, so a release between the first try and SUBSCRIBE is seen.
-        attempt = try_acquire(client, keys, token, ttl);
+        attempt = try_acquire(client, keys, token, ttl, terms);
         if (attempt.acquired) return attempt;
         auto left = std::chrono::duration_cast<Millis>(deadline - Clock::now());
         if (left.count() <= 0) return attempt;

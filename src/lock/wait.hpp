@@ -30,6 +30,6 @@ inline constexpr Millis kLockPollInterval{100};
 /// Tries once; when busy and `wait` > 0 keeps trying on every release notice and at least every
 /// kLockPollInterval (or when the holder's TTL runs out, if sooner) until `wait` has passed.
 AcquireAttempt acquire_waiting(Client& client, const LockKeys& keys, const std::string& token,
-                               Millis ttl, Millis wait);
+                               Millis ttl, Millis wait, const AcquireTerms& terms);
 
 }  // namespace redisops

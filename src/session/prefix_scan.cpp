@@ -11,7 +11,7 @@ PrefixScanResult scan_prefix(Client& client, const PrefixScanOptions& opts,
                              const std::function<void(const PrefixPage&)>& page,
                              const std::function<void(uint64_t)>& progress) {
     PrefixScanResult out;
-    out.match = glob_literal(opts.prefix) + "*";
+    out.match = glob_literal(opts.prefix) + opts.match;
     RateThrottle throttle(opts.rate);
     const size_t page_size = throttled_page_size(opts.rate, opts.count);
     // SCAN may return a key twice (a rehash during the walk): a 64-bit fingerprint per key

@@ -21,6 +21,7 @@ struct PrefixScanOptions {
     /// The commands sent for each key, in order; argv[1] is replaced by the key
     /// ({"GET", ""} sends GET <key>; {"HMGET", "", "user_id"} …).
     std::vector<Args> per_key;
+    std::string match = "*";  // glob after the literal prefix: SCAN MATCH <prefix><match>
 };
 
 /// One page: its keys (each at most once per walk), and per_key.size() replies per key, in

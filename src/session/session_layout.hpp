@@ -8,26 +8,25 @@
 #include <string>
 #include <string_view>
 
+#include "util/enum_table.hpp"
+
 namespace redisops {
 
 enum class LayoutKind { Auto, RedisOps, ConnectRedis, Spring };
 
-/// The one name <-> value table for --layout (help text, parsing and JSON all read it).
-/// (Local to sessions until a shared enum table exists in src/util.)
-struct LayoutName {
-    LayoutKind kind;
-    std::string_view name;
-};
-inline constexpr std::array<LayoutName, 4> kLayoutNames{{
-    {LayoutKind::Auto, "auto"},
-    {LayoutKind::RedisOps, "redis-ops"},
-    {LayoutKind::ConnectRedis, "connect-redis"},
-    {LayoutKind::Spring, "spring"},
-}};
+/// The one name <-> value table for --layout (help text, parsing, completions and JSON).
+inline constexpr EnumTable kLayouts{
+    "layout",
+    std::array{
+        EnumName<LayoutKind>{"auto", LayoutKind::Auto, "decided per key from its type and content"},
+        EnumName<LayoutKind>{"redis-ops", LayoutKind::RedisOps, "HASH session:<id> and an index"},
+        EnumName<LayoutKind>{"connect-redis", LayoutKind::ConnectRedis, "JSON string sess:<id>"},
+        EnumName<LayoutKind>{"spring", LayoutKind::Spring, "Spring Session's indexed repository"},
+    }};
 
-std::string_view layout_name(LayoutKind kind);
+constexpr std::string_view layout_name(LayoutKind kind) { return kLayouts.name(kind); }
 /// Throws UsageError("--layout: …") naming the accepted values.
-LayoutKind parse_layout(std::string_view text);
+inline LayoutKind parse_layout(std::string_view text) { return kLayouts.parse(text, "--layout"); }
 
 /// Spring's principal index name, the suffix of the index key and of its session attribute.
 inline constexpr std::string_view kSpringPrincipalIndex =

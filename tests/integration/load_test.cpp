@@ -37,6 +37,8 @@ TEST_CASE("16 concurrent lock runs keep mutual exclusion") {
     RedisServer server;
     std::string counter = server.dir() + "/counter";
     std::ofstream(counter) << 0;
+    // A counter that exists is a plain INCR (a new one would start from TIME in µs).
+    server.connect().command({"SET", "{lock:load-job}:fence", "0", "PX", "600000"});
     // Read, pause, write: without the lock two runs would read the same value.
     std::string body = "n=$(cat " + counter + "); sleep 0.02; echo $((n+1)) > " + counter;
     auto results = run_concurrently(

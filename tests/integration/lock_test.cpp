@@ -82,7 +82,9 @@ TEST_CASE("acquire prints a 128-bit token stored under lock:NAME with the TTL an
     CHECK(get(c, "lock:job") == token);
     CHECK(pttl(c, "lock:job") > 15000);
     CHECK(pttl(c, "lock:job") <= 20000);
-    CHECK(get(c, "{lock:job}:fence") == "1");
+    // A new counter starts from the server's TIME in microseconds and carries a long TTL.
+    CHECK(std::stoll(get(c, "{lock:job}:fence").value_or("0")) > 1'600'000'000'000'000LL);
+    CHECK(pttl(c, "{lock:job}:fence") > 29LL * 24 * 3600 * 1000);
 }
 
 TEST_CASE("a busy lock makes acquire exit 1, or the -E code, and leaves the holder alone") {
@@ -126,12 +128,13 @@ TEST_CASE("acquire with the caller's own --token is idempotent for that owner") 
     Connection c = server.connect();
     auto first = run_cli(server, {"lock", "acquire", "mine", "--token", "tok-1", "--ttl", "5s"});
     REQUIRE(first.exit_code == 0);
+    const auto fence = get(c, "{lock:mine}:fence");
     CHECK(trim(first.out) == "tok-1");
     // The owner again: the TTL is reset and no new fencing token is drawn.
     auto again = run_cli(server, {"lock", "acquire", "mine", "--token", "tok-1", "--ttl", "60s"});
     CHECK(again.exit_code == 0);
     CHECK(pttl(c, "lock:mine") > 50000);
-    CHECK(get(c, "{lock:mine}:fence") == "1");
+    CHECK(get(c, "{lock:mine}:fence") == fence);
     CHECK(run_cli(server, {"lock", "acquire", "mine", "--token", "tok-2"}).exit_code == 1);
     CHECK(get(c, "lock:mine") == "tok-1");
     CHECK(run_cli(server, {"lock", "acquire", "mine", "--token", ""}).exit_code == 2);
@@ -183,11 +186,13 @@ TEST_CASE("release --force removes the lock and says whose token it was") {
 TEST_CASE("status reports holder, TTL and fence, in JSON with exactly the documented fields") {
     RedisServer server;
     Connection c = server.connect();
+    c.command({"SET", "{lock:st}:fence", "0", "PX", "600000"});
     std::string token = trim(run_cli(server, {"lock", "acquire", "st", "--ttl", "40s"}).out);
     auto r = run_cli(server, {"--json", "lock", "status", "st"}, bounded());
     REQUIRE(r.exit_code == 0);
     auto doc = nlohmann::json::parse(r.out);
-    CHECK(doc.size() == 6);
+    CHECK(doc.size() == 7);
+    CHECK(doc["holder"].is_object());
     CHECK(doc["name"] == "st");
     CHECK(doc["key"] == "lock:st");
     CHECK(doc["held"] == true);
@@ -218,6 +223,7 @@ TEST_CASE("a waiter gets the lock once the holder releases it") {
     RedisServer server;
     Connection c = server.connect();
     std::string holder = trim(run_cli(server, {"lock", "acquire", "handoff", "--ttl", "60s"}).out);
+    const long long first = std::stoll(get(c, "{lock:handoff}:fence").value_or("0"));
     std::thread releaser([&] {
         // Release once the waiter is surely waiting: subscribed to the lock's channel.
         Connection r = server.connect();
@@ -234,7 +240,7 @@ TEST_CASE("a waiter gets the lock once the holder releases it") {
     std::string mine = trim(w.out);
     CHECK(mine != holder);
     CHECK(get(c, "lock:handoff") == mine);
-    CHECK(get(c, "{lock:handoff}:fence") == "2");
+    CHECK(get(c, "{lock:handoff}:fence") == std::to_string(first + 1));
 }
 
 TEST_CASE("a redis-py lock is shown by status --prefix '' and blocks acquire") {
@@ -283,6 +289,7 @@ TEST_CASE("eight concurrent lock runs doing read-modify-write of a file end at e
     RedisServer server;
     std::string counter = server.dir() + "/counter";
     std::ofstream(counter) << "0\n";
+    server.connect().command({"SET", "{lock:counter}:fence", "0", "PX", "600000"});
     std::vector<std::thread> runners;
     std::vector<int> codes(8, -1);
     for (int i = 0; i < 8; ++i) {
@@ -394,6 +401,7 @@ TEST_CASE("--max-hold bounds how long lock run keeps renewing") {
 TEST_CASE("lock run passes the command's exit status through and releases the lock") {
     RedisServer server;
     Connection c = server.connect();
+    c.command({"SET", "{lock:st}:fence", "0", "PX", "600000"});
     CHECK(run_cli(server, {"lock", "run", "st", "--", "sh", "-c", "exit 7"}).exit_code == 7);
     CHECK(run_cli(server, {"lock", "run", "st", "--", "sh", "-c", "kill -KILL $$"}).exit_code ==
           137);
@@ -521,6 +529,8 @@ TEST_CASE("redlock fencing tokens keep increasing when the masters' counters dif
     Trio t;
     Connection ca = t.a.connect(), cb = t.b.connect();
     ca.command({"SET", "{lock:f}:fence", "10"});
+    cb.command({"SET", "{lock:f}:fence", "3"});
+    t.c.connect().command({"SET", "{lock:f}:fence", "5"});
     auto r = run_cli({"--json", "lock", "acquire", "f", "--redlock", t.urls()}, bounded());
     REQUIRE(r.exit_code == 0);
     CHECK(nlohmann::json::parse(r.out)["fence"] == 11);
@@ -533,10 +543,12 @@ TEST_CASE("lock run over redlock renews, passes the fence and releases everywher
                       "sleep 2; echo $REDIS_OPS_FENCING_TOKEN"},
                      bounded(60s));
     CHECK(r.exit_code == 0);
-    CHECK(trim(r.out) == "1");
+    // The quorum's highest counter, to which every granting instance was raised.
     for (RedisServer* s : {&t.a, &t.b, &t.c}) {
         Connection c = s->connect();
         CHECK(c.command({"EXISTS", "lock:rrun"}).integer() == 0);
+        CHECK(get(c, "{lock:rrun}:fence") == trim(r.out));
+        CHECK(pttl(c, "{lock:rrun}:fence") > 0);
     }
 }
 

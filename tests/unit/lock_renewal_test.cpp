@@ -31,7 +31,8 @@ class FakeLockStore : public LockStore {
     std::vector<Millis> budgets;
     int releases = 0;
 
-    AcquireAttempt acquire(const LockKeys&, const std::string&, Millis, Millis) override {
+    AcquireAttempt acquire(const LockKeys&, const std::string&, Millis, Millis,
+                           const AcquireTerms&) override {
         AcquireAttempt a;
         a.acquired = true;
         a.fence = 1;
