@@ -103,19 +103,29 @@ int run_acquire(Context& ctx, const LockOptions& o) {
     require_positive(o.ttl, "--ttl");
     require_positive(o.fence_ttl, "--fence-ttl");
     std::string token = o.token.empty() ? new_lock_token() : o.token;
-    AcquireAttempt a =
-        open_store(ctx, o)->acquire(keys, token, o.ttl, o.wait, {holder_calling(), o.fence_ttl});
+    auto store = open_store(ctx, o);
+    AcquireAttempt a = store->acquire(keys, token, o.ttl, o.wait, {holder_calling(), o.fence_ttl});
     if (!a.acquired) return busy(ctx, o, keys, a.holder_ttl);
-    if (ctx.global.json) {
-        ctx.out(dump_json({{"name", to_json_text(keys.name)},
-                           {"key", to_json_text(keys.key)},
-                           {"acquired", true},
-                           {"token", to_json_text(token)},
-                           {"fence", a.fence},
-                           {"ttl_ms", o.ttl.count()}}) +
-                "\n");
-    } else {
-        ctx.out(token + "\n");
+    try {
+        if (ctx.global.json) {
+            ctx.out(dump_json({{"name", to_json_text(keys.name)},
+                               {"key", to_json_text(keys.key)},
+                               {"acquired", true},
+                               {"token", to_json_text(token)},
+                               {"fence", a.fence},
+                               {"ttl_ms", o.ttl.count()}}) +
+                    "\n");
+        } else {
+            ctx.out(token + "\n");
+        }
+    } catch (const Error&) {
+        // Nobody received the token, so nobody can release the lock: give it back now rather
+        // than leave it held until its TTL. The write error is what gets reported.
+        try {
+            store->release(keys, token);
+        } catch (const Error&) {
+        }
+        throw;
     }
     return kExitOk;
 }

@@ -211,17 +211,26 @@ int run_create(Context& ctx, const SessionOptions& o) {
     NewSession req{o.user_id, o.ttl, {}};
     for (const auto& f : o.fields) req.fields.push_back(parse_field(f));
     CreatedSession c = create_session(ctx.client(), o.layout, req);
-    if (!ctx.global.json) {
-        ctx.out(c.id + "\n");
-        return kExitOk;
+    try {
+        if (!ctx.global.json) {
+            ctx.out(c.id + "\n");
+            return kExitOk;
+        }
+        ctx.out(dump_json({{"id", c.id},
+                           {"key", to_json_text(c.key)},
+                           {"index", to_json_text(c.index_key)},
+                           {"user_id", to_json_text(req.user_id)},
+                           {"created_at", c.created_at},
+                           {"ttl_ms", req.ttl.count()}}) +
+                "\n");
+    } catch (const Error&) {
+        // The id never reached the caller: a session nobody can use must not stay behind.
+        try {
+            destroy_session(ctx.client(), o.layout, c.id);
+        } catch (const Error&) {
+        }
+        throw;
     }
-    ctx.out(dump_json({{"id", c.id},
-                       {"key", to_json_text(c.key)},
-                       {"index", to_json_text(c.index_key)},
-                       {"user_id", to_json_text(req.user_id)},
-                       {"created_at", c.created_at},
-                       {"ttl_ms", req.ttl.count()}}) +
-            "\n");
     return kExitOk;
 }
 

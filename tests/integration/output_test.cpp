@@ -205,6 +205,10 @@ TEST_CASE("session get and list into a full disk exit 74 and leave the session a
     // A failed write after the session was created is still a failure: the id is lost to the
     // caller, so it must not look like success.
     CHECK_OUTPUT_ERROR(run_full(server, {"session", "create", "--user-id", "u2"}));
+    CHECK_OUTPUT_ERROR(run_full(server, {"--json", "session", "create", "--user-id", "u2"}));
+    // ... and the session whose id was lost is gone again, index entry included.
+    CHECK(c.command({"EXISTS", "user_sessions:u2"}).integer() == 0);
+    CHECK(c.command({"SCARD", "user_sessions:u1"}).integer() == 1);
 }
 
 TEST_CASE("lock status into a full disk exits 74 and changes nothing") {
@@ -221,6 +225,17 @@ TEST_CASE("lock status into a full disk exits 74 and changes nothing") {
     CHECK(c.command({"PTTL", "lock:job"}).integer() > 50'000);
     CHECK(c.command({"GET", "{lock:job}:fence"}).str() == fence);
     CHECK(c.command({"EXISTS", "lock:free"}).integer() == 0);
+}
+
+TEST_CASE("lock acquire whose token cannot be written exits 74 and gives the lock back") {
+    RedisServer server;
+    Connection c = server.connect();
+    CHECK_OUTPUT_ERROR(run_full(server, {"lock", "acquire", "deploy", "--ttl", "10m"}));
+    CHECK_OUTPUT_ERROR(run_full(server, {"--json", "lock", "acquire", "deploy", "--ttl", "10m"}));
+    // Nobody got the token, so the lock must not stay held for ten minutes.
+    CHECK(c.command({"EXISTS", "lock:deploy"}).integer() == 0);
+    CHECK(c.command({"EXISTS", "{lock:deploy}:holder"}).integer() == 0);
+    CHECK(run_cli(server, {"lock", "acquire", "deploy", "--ttl", "10m"}).exit_code == 0);
 }
 
 TEST_CASE("ratelimit hit --json into a full disk exits 74 and is counted exactly once") {
