@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "audit/fingerprint_set.hpp"
 #include "audit/tally.hpp"
 #include "redis/connection.hpp"
 #include "util/enum_table.hpp"
+#include "util/fingerprint_set.hpp"
 
 namespace redisops {
 

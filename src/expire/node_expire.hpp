@@ -5,9 +5,9 @@
 #include <map>
 #include <random>
 
-#include "audit/fingerprint_set.hpp"
 #include "audit/no_ttl_patterns.hpp"
 #include "expire/expire.hpp"
+#include "util/fingerprint_set.hpp"
 #include "util/throttle.hpp"
 
 namespace redisops {

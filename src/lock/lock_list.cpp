@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "lock/lease.hpp"
+#include "redis/prefix_scan.hpp"
 #include "redis/slot.hpp"
-#include "session/prefix_scan.hpp"
 #include "util/errors.hpp"
 
 namespace redisops {

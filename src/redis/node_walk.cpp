@@ -22,6 +22,10 @@ std::vector<MasterLink> connect_masters(Client& client) {
     return links;
 }
 
+void for_each_master(Client& client, const std::function<void(Connection& node)>& walk) {
+    for (const ServerAddress& addr : client.masters()) walk(client.connection_to(addr));
+}
+
 void run_per_node(size_t jobs, const std::function<void(size_t)>& job,
                   const std::function<void()>& tick, std::chrono::milliseconds period) {
     std::vector<std::exception_ptr> failures(jobs);

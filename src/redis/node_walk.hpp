@@ -22,6 +22,11 @@ struct MasterLink {
 /// shared between threads). A master that cannot be reached gets its connect_error instead.
 std::vector<MasterLink> connect_masters(Client& client);
 
+/// Runs `walk` once per master, one after the other on this thread (one for standalone and
+/// Sentinel, each master of a cluster), with the connection to that node. A master that
+/// cannot be reached throws ConnectionError.
+void for_each_master(Client& client, const std::function<void(Connection& node)>& walk);
+
 /// Runs job(i) for i in [0, jobs) each on its own thread and joins them all. While they run,
 /// tick() is called every `period` on this thread (never when empty). A job that throws
 /// is rethrown here after every thread has joined.

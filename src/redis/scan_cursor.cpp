@@ -109,8 +109,4 @@ ScanPage ScanCursor::next(Client& client) {
     return accept(std::move(r));
 }
 
-void for_each_master(Client& client, const std::function<void(Connection& node)>& walk) {
-    for (const ServerAddress& addr : client.masters()) walk(client.connection_to(addr));
-}
-
 }  // namespace redisops

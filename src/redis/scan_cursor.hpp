@@ -5,7 +5,7 @@
 // SCAN's guarantees, which every caller inherits: an element present for the whole walk is
 // returned at least once; it may be returned more than once (after a rehash); an element added
 // or removed meanwhile may or may not be; a page may be empty while the walk goes on; COUNT is
-// a hint. A keyspace SCAN covers one node: on a cluster, walk every master (for_each_master).
+// a hint. A keyspace SCAN covers one node: on a cluster, walk every master (redis/node_walk.hpp).
 #pragma once
 
 #include <cstddef>
@@ -75,7 +75,8 @@ class ScanCursor {
     ScanPage next(Connection& conn);
     /// The same through the client: an SSCAN/HSCAN/ZSCAN goes to its key's owner (following
     /// MOVED and ASK on a cluster), a keyspace SCAN to the master of a standalone or Sentinel
-    /// deployment (on a cluster use for_each_master: there is no one keyspace to walk).
+    /// deployment (on a cluster walk each master, redis/node_walk.hpp: there is no one keyspace to
+    /// walk).
     ScanPage next(Client& client);
 
   private:
@@ -88,9 +89,5 @@ class ScanCursor {
     std::string cursor_ = "0";
     bool done_ = false;
 };
-
-/// Runs `walk` once per master (one for standalone and Sentinel, each master of a cluster),
-/// with the connection to that node: a keyspace walk on a cluster is one SCAN walk per master.
-void for_each_master(Client& client, const std::function<void(Connection& node)>& walk);
 
 }  // namespace redisops

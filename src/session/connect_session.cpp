@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <unordered_set>
 
-#include "session/prefix_scan.hpp"
+#include "redis/prefix_scan.hpp"
 #include "session/session_field.hpp"
 
 namespace redisops {

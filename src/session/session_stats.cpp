@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "session/prefix_scan.hpp"
+#include "redis/prefix_scan.hpp"
 #include "session/session_record.hpp"
 #include "session/spring_value.hpp"
 #include "session/user_sessions.hpp"

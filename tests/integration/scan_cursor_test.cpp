@@ -11,6 +11,7 @@
 #include "fixture.hpp"
 #include "redis/client.hpp"
 #include "redis/errors.hpp"
+#include "redis/node_walk.hpp"
 #include "redis/pipeline.hpp"
 #include "redis/slot.hpp"
 

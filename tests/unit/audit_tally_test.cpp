@@ -5,11 +5,11 @@
 
 #include "audit/audit.hpp"
 #include "audit/checks.hpp"
-#include "audit/fingerprint_set.hpp"
 #include "audit/keys_usage.hpp"
 #include "audit/report.hpp"
 #include "audit/tally.hpp"
 #include "redis/errors.hpp"
+#include "util/fingerprint_set.hpp"
 
 using namespace redisops;
 

@@ -1,4 +1,4 @@
-#include "audit/fingerprint_set.hpp"
+#include "util/fingerprint_set.hpp"
 
 #include <cstring>
 

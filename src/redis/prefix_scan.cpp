@@ -1,7 +1,8 @@
-#include "session/prefix_scan.hpp"
+#include "redis/prefix_scan.hpp"
 
-#include "audit/fingerprint_set.hpp"
+#include "redis/node_walk.hpp"
 #include "redis/scan_cursor.hpp"
+#include "util/fingerprint_set.hpp"
 #include "util/pattern.hpp"
 #include "util/throttle.hpp"
 
