@@ -144,7 +144,7 @@ std::string audit_html(const AuditReport& r, const std::vector<CheckOutcome>& ch
         "form-action 'none'",
         html::csp_hash(css), html::csp_hash(js));
     std::string page;
-    page.reserve(64 * 1024);
+    page.reserve(size_t{64} * 1024);
     page += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
     page += "<meta http-equiv=\"Content-Security-Policy\" content=\"" + csp + "\">\n";
     page += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";

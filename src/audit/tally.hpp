@@ -75,7 +75,7 @@ class TopKeys {
 };
 
 struct TallyLimits {
-    uint64_t big_bytes = 100 * 1024;
+    uint64_t big_bytes = 100 * uint64_t{1024};
     std::optional<uint64_t> big_elements;
     size_t top = 10;
     size_t max_patterns = 1000;
