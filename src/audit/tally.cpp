@@ -67,7 +67,9 @@ KeyspaceTally::KeyspaceTally(const TallyLimits& l)
       big_by_bytes(l.max_big_keys, TopKeys::By::Bytes),
       big_by_elements(l.big_elements ? l.max_big_keys : 0, TopKeys::By::Elements),
       no_ttl_patterns(l.max_patterns),
-      patterns(l.max_patterns) {}
+      patterns(l.max_patterns) {
+    if (l.policy) policy.emplace(l.policy, l.max_patterns);
+}
 
 bool KeyspaceTally::is_big(const KeyFacts& k) const {
     if (k.bytes >= limits.big_bytes) return true;
@@ -77,6 +79,12 @@ bool KeyspaceTally::is_big(const KeyFacts& k) const {
 }
 
 void KeyspaceTally::add(const KeyFacts& k, bool is_ignored) {
+    if (policy && !is_ignored) {
+        // --ignore stays, as a first rule `ttl: optional`; the policy's ttl rules decide the rest.
+        const PolicyRule& rule =
+            policy->add({k.key, k.type, k.pttl_ms, k.bytes, k.elements, k.idle_s});
+        is_ignored = is_ignored || rule.ttl_exempt();
+    }
     ++keys;
     total_bytes += k.bytes;
     if (auto it = types.find(k.type); it != types.end())
@@ -136,6 +144,7 @@ void KeyspaceTally::merge(const KeyspaceTally& o) {
     big_by_bytes.merge(o.big_by_bytes);
     big_by_elements.merge(o.big_by_elements);
     no_ttl_patterns.merge(o.no_ttl_patterns);
+    if (policy && o.policy) policy->merge(*o.policy);
 }
 
 std::vector<KeyEntry> KeyspaceTally::big_keys() const {

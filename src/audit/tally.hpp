@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 
 #include "audit/log_histogram.hpp"
 #include "audit/no_ttl_patterns.hpp"
+#include "audit/policy_tally.hpp"
 
 namespace redisops {
 
@@ -63,6 +65,7 @@ struct TallyLimits {
     size_t max_patterns = 1000;
     size_t max_big_keys = 1000;             // big keys listed; the count covers them all
     std::optional<long long> idle_over_ms;  // --idle-over D: no-TTL keys idle longer than D
+    std::shared_ptr<const Policy> policy;   // --policy: its ttl rules replace the no-ttl check
 };
 
 /// TTL buckets: no expiry, < 1h, 1h-24h, 1d-7d, >= 7d.
@@ -96,6 +99,7 @@ class KeyspaceTally {
     TopKeys big_by_bytes;
     TopKeys big_by_elements;
     NoTtlPatterns no_ttl_patterns;
+    std::optional<PolicyTally> policy;  // --policy violations
     NoTtlPatterns patterns;  // every key (TTL or not) by pattern, with its TTL range and idle times
 
     bool is_big(const KeyFacts& k) const;

@@ -180,9 +180,12 @@ class Walk {
             b.gone[i] = b.types[i] == "none" || b.pttl[i] == -2 || mem.is_nil();
             b.bytes[i] = mem.is_nil() ? 0 : static_cast<uint64_t>(mem.integer());
         }
-        if (!opts_.element_counts) return finish(b);
+        // --policy: element counts only for the keys whose rule has a max_elements.
+        const Policy* policy = result_.tally.limits.policy.get();
+        if (!opts_.element_counts && !policy) return finish(b);
         for (size_t i = 0; i < n; ++i) {
             if (b.gone[i]) continue;
+            if (!opts_.element_counts && !policy->needs_elements(b.keys[i], b.types[i])) continue;
             if (const char* cmd = length_command(b.types[i])) {
                 append_keyed({cmd, b.keys[i]});
                 b.length_asked.push_back(i);
