@@ -10,6 +10,7 @@
 #include "audit/audit.hpp"
 #include "audit/baseline.hpp"
 #include "audit/checks.hpp"
+#include "audit/policy.hpp"
 #include "audit/rdb_audit.hpp"
 #include "audit/report.hpp"
 #include "audit/walk.hpp"
@@ -35,6 +36,7 @@ struct ScanAuditFlags {
     std::string idle_over;  // --idle-over D (implies --idle; default 30d)
     std::string baseline;   // --baseline FILE: an earlier --format json report
     std::string baseline_slack = "5%";
+    std::string policy;  // --policy FILE (YAML or JSON)
 };
 
 /// The whole file, or UsageError (exit 2) naming the flag.
@@ -98,7 +100,17 @@ int run_scan_audit(Context& ctx, ScanAuditFlags& f, bool format_given) {
                                     : parse_duration(f.idle_over, "--idle-over").count();
     }
     Gates gates{parse_fail_on(f.fail_on), parse_no_ttl_limit(f.max_no_ttl)};
-    // Read before the walk: a bad baseline fails now, not after an hour of SCAN.
+    if (gates.fail_on.contains(Check::Policy) && f.policy.empty())
+        throw UsageError("--fail-on policy needs --policy FILE");
+    // Read before the walk: a bad baseline or policy fails now, not after an hour of SCAN.
+    if (!f.policy.empty()) {
+        o.limits.policy = std::make_shared<const Policy>(
+            parse_policy(read_file_text(f.policy, "--policy"), f.policy));
+        if (o.limits.policy->needs_idle()) {
+            o.walk.idle = true;  // max_idle reads OBJECT IDLETIME in the same pipeline
+            if (!o.limits.idle_over_ms) o.limits.idle_over_ms = 30LL * 24 * 3600 * 1000;
+        }
+    }
     std::optional<Baseline> baseline;
     BaselineSlack slack = parse_baseline_slack(f.baseline_slack);
     if (!f.baseline.empty())
@@ -205,6 +217,10 @@ void setup_scan_audit(CLI::App& app, Context& ctx) {
     sub->add_option("--idle-over", f->idle_over,
                     "Count keys without TTL idle longer than D, per pattern (implies --idle; 30d)")
         ->type_name("D");
+    sub->add_option("--policy", f->policy,
+                    "Rules as code (YAML or JSON): defaults: and an ordered rules: list, first "
+                    "match wins; gate with --fail-on policy")
+        ->type_name("FILE");
     sub->add_option("--baseline", f->baseline,
                     "Compare with an earlier --format json report: findings become new, grown, "
                     "known or gone, and --fail-on counts only new and grown")

@@ -85,6 +85,15 @@ std::vector<CheckOutcome> evaluate_checks(const AuditReport& r, const Gates& gat
                                   base->keys_stats_reset ? "reset" : "baseline");
     }
     out.push_back(ku);
+
+    if (t.policy) {
+        // Warnings are reported but never fail.
+        CheckOutcome pol{Check::Policy, t.policy->errors() > 0, gated(Check::Policy), {}};
+        pol.summary =
+            fmt::format("{} keys break error rules, {} break warn rules of {}", t.policy->errors(),
+                        t.policy->warnings(), t.policy->policy().file);
+        out.push_back(pol);
+    }
     return out;
 }
 

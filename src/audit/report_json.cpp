@@ -2,6 +2,7 @@
 #include <ctime>
 
 #include "audit/report.hpp"
+#include "audit/report_policy.hpp"
 #include "util/text.hpp"
 
 namespace redisops {
@@ -272,6 +273,7 @@ nlohmann::json audit_json(const AuditReport& r, const std::vector<CheckOutcome>&
     j["no_ttl"] = no_ttl_json(t, base);
     j["big_keys"] = keys_json(t.big_keys(), base);
     if (base) j["baseline"] = baseline_json(*base);
+    if (t.policy) j["policy"] = policy_json(*t.policy);
     j["big_keys_count"] = t.big;
     j["big_bytes_threshold"] = t.limits.big_bytes;
     j["big_elements_threshold"] =

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "audit/report.hpp"
+#include "audit/report_policy.hpp"
 #include "audit/report_text_patterns.hpp"
 #include "util/text.hpp"
 #include "util/units.hpp"
@@ -195,6 +196,12 @@ std::string audit_text(const AuditReport& r, const std::vector<CheckOutcome>& ch
     out += heading("KEYS usage", &checks[2]);
     out += keys_usage_section(style, r.keys_usage);
 
+    for (const auto& c : checks) {
+        if (c.check != Check::Policy || !t.policy) continue;
+        out += heading("Policy " + t.policy->policy().file, &c);
+        out += policy_text(style, *t.policy);
+    }
+
     if (t.limits.idle_over_ms && r.options.walk.idle && idle_source(t) != "freq") {
         out +=
             heading(fmt::format("Idle keys without TTL (idle over {}): {} keys, {}",
@@ -315,6 +322,8 @@ std::string audit_junit(const AuditReport& r, const std::vector<CheckOutcome>& c
                         fmt::format("{} type={} bytes={} elements={}\n", quote_if_needed(k.key),
                                     k.type, k.bytes, elements_text(k.elements));
                 }
+            } else if (c.check == Check::Policy && t.policy) {
+                detail = policy_text(OutputStyle{}, *t.policy);
             } else {
                 detail = keys_usage_section(OutputStyle{}, r.keys_usage);
             }
