@@ -117,6 +117,9 @@ void check_changed(const std::vector<std::string>& global, const std::string& di
          at = junit.out.find("scan-audit.baseline.", at + 1))
         ++cases;
     CHECK(cases == 3);  // fresh:*, grow:*, big:2
+    CliResult html = audit(global, {"--baseline", base, "--format", "html"});
+    CHECK(html.out.find("<section id=\"baseline\">") != std::string::npos);
+    CHECK(html.out.find("2 new, 1 grown, 2 known, 1 gone") != std::string::npos);
     CliResult table = audit(global, {"--baseline", base});
     CHECK(table.out.find("2 new, 1 grown, 2 known, 1 gone") != std::string::npos);
 }

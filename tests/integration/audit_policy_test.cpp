@@ -131,6 +131,10 @@ TEST_CASE("a policy counts the violators of every rule field exactly, first matc
     REQUIRE(j.exit_code == 0);
     CHECK(json::parse(j.out)["policy"]["rules"][0]["keys"] == 2);
 
+    CliResult html = run_cli(server, {"scan-audit", "--format", "html", "--policy", policy});
+    CHECK(html.out.find("<section id=\"policy\">") != std::string::npos);
+    CHECK(html.out.find("#2 sess:*") != std::string::npos);
+
     CliResult prom = run_cli(server, {"scan-audit", "--format", "prometheus", "--policy", policy});
     CHECK(prom.out.find(
               "redis_ops_audit_policy_violations{rule=\"#2 sess:*\",severity=\"error\"} 7") !=
