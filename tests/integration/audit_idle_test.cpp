@@ -181,3 +181,17 @@ TEST_CASE("on a cluster --idle-over counts the idle keys of every master, merged
     CHECK(pattern(r, "cold:*")["idle_over"] == 60);
     CHECK(pattern(r, "cold:*")["keys"] == 90);
 }
+
+TEST_CASE("an RDB snapshot's IDLE opcodes feed --idle-over like a live walk") {
+    // Redis writes IDLE per key into the RDB under an LRU maxmemory-policy.
+    RedisServer server({"--maxmemory-policy", "allkeys-lru"});
+    Connection c = server.connect();
+    for (int i = 0; i < 12; ++i) c.command({"SET", "cold:" + std::to_string(i), "v"});
+    std::this_thread::sleep_for(std::chrono::milliseconds(3500));
+    for (int i = 0; i < 5; ++i) c.command({"GET", "cold:" + std::to_string(i)});
+    c.command({"SAVE"});
+    json r = audit({}, {"--rdb", server.dir() + "/dump.rdb", "--idle-over", "2s"});
+    CHECK(r["idle"]["source"] == "idletime");
+    CHECK(r["idle"]["over_count"] == 7);
+    CHECK(pattern(r, "cold:*")["idle_over"] == 7);
+}
