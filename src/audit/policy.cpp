@@ -105,6 +105,14 @@ bool Policy::needs_idle() const {
     return false;
 }
 
+bool Policy::uses_elements() const {
+    if (fallback.max_elements) return true;
+    for (const auto& r : rules) {
+        if (r.max_elements) return true;
+    }
+    return false;
+}
+
 bool Policy::needs_elements(std::string_view key, std::string_view type) const {
     return rule_for(key, type).max_elements.has_value();
 }

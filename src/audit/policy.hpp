@@ -67,6 +67,8 @@ struct Policy {
     /// Index of a rule in `rules`; rules.size() for the fallback.
     size_t index_of(const PolicyRule& r) const;
     bool needs_idle() const;
+    /// Whether any rule (or the defaults) has a max_elements.
+    bool uses_elements() const;
     /// Whether the rule for this key reads element counts (max_elements).
     bool needs_elements(std::string_view key, std::string_view type) const;
 };

@@ -182,6 +182,7 @@ class Walk {
         }
         // --policy: element counts only for the keys whose rule has a max_elements.
         const Policy* policy = result_.tally.limits.policy.get();
+        if (policy && !policy->uses_elements()) policy = nullptr;
         if (!opts_.element_counts && !policy) return finish(b);
         for (size_t i = 0; i < n; ++i) {
             if (b.gone[i]) continue;
