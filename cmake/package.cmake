@@ -34,8 +34,8 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION database)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # The Debian 12 runtime packages of the -dev packages we build against (hiredis 0.14, fmt 9,
-# OpenSSL 3). CLI11 and nlohmann-json are header-only and need nothing at run time.
+# OpenSSL 3, yaml-cpp 0.7). CLI11 and nlohmann-json are header-only and need nothing at run time.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "libc6 (>= 2.34), libstdc++6 (>= 11), libgcc-s1, libhiredis0.14 (>= 0.14.1), libfmt9 (>= 9.1.0), libssl3 (>= 3.0.0)")
+    "libc6 (>= 2.34), libstdc++6 (>= 11), libgcc-s1, libhiredis0.14 (>= 0.14.1), libfmt9 (>= 9.1.0), libssl3 (>= 3.0.0), libyaml-cpp0.7 (>= 0.7.0)")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "redis-server, bash-completion")
 include(CPack)

@@ -120,7 +120,10 @@ constexpr Examples kExamples[] = {
      "  redis-ops scan-audit --rdb /backups/dump.rdb --fail-on no-ttl --max-no-ttl 1%\n"
      "  redis-ops -c -h node1 scan-audit --rdb-sync --format json > audit.json\n"
      "  redis-ops scan-audit --format html --output audit.html\n"
-     "  redis-ops scan-audit --format prometheus --output /var/lib/node_exporter/audit.prom"},
+     "  redis-ops scan-audit --format prometheus --output /var/lib/node_exporter/audit.prom\n"
+     "  redis-ops scan-audit --baseline last-week.json --fail-on no-ttl,big\n"
+     "  redis-ops scan-audit --policy redis-policy.yaml --fail-on policy\n"
+     "  redis-ops scan-audit --idle-over 90d"},
     {"expire",
      "  redis-ops expire --match 'feed:user:*' --ttl 7d --dry-run\n"
      "  redis-ops expire --match 'feed:user:*' --ttl 7d --jitter 10% --rate 5000 --undo-log "

@@ -2,8 +2,15 @@
 // and CI. Binds flags, shows progress, prints the report, and turns gates into exit codes.
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
 #include "audit/audit.hpp"
+#include "audit/baseline.hpp"
 #include "audit/checks.hpp"
+#include "audit/policy.hpp"
 #include "audit/rdb_audit.hpp"
 #include "audit/report.hpp"
 #include "audit/walk.hpp"
@@ -26,7 +33,22 @@ struct ScanAuditFlags {
     bool rdb_sync = false;  // --rdb-sync
     bool db_given = false;  // -n (or a URL's /db) picks one db of a snapshot
     std::string output;     // --output FILE: replaced atomically
+    std::string idle_over;  // --idle-over D (implies --idle; default 30d)
+    std::string baseline;   // --baseline FILE: an earlier --format json report
+    std::string baseline_slack = "5%";
+    std::string policy;  // --policy FILE (YAML or JSON)
 };
+
+/// The whole file, or UsageError (exit 2) naming the flag.
+std::string read_file_text(const std::string& path, std::string_view flag) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw UsageError(fmt::format("{} {}: cannot open: {}", flag, path, std::strerror(errno)));
+    std::ostringstream all;
+    all << in.rdbuf();
+    if (in.bad()) throw UsageError(fmt::format("{} {}: cannot read", flag, path));
+    return all.str();
+}
 
 /// A live walk, or the audit of a snapshot (--rdb, --rdb-sync).
 AuditReport run_chosen_audit(Context& ctx, ScanAuditFlags& f, const AuditTick& tick) {
@@ -71,7 +93,28 @@ int run_scan_audit(Context& ctx, ScanAuditFlags& f, bool format_given) {
     o.limits.max_patterns =
         static_cast<size_t>(parse_count(f.max_patterns, "--max-patterns", 1, 1000000));
     o.walk.rate = static_cast<double>(parse_count(f.rate, "--rate", 0, 1000000000));
+    if (!f.idle_over.empty()) o.walk.idle = true;
+    if (o.walk.idle) {
+        o.limits.idle_over_ms = f.idle_over.empty()
+                                    ? 30LL * 24 * 3600 * 1000
+                                    : parse_duration(f.idle_over, "--idle-over").count();
+    }
     Gates gates{parse_fail_on(f.fail_on), parse_no_ttl_limit(f.max_no_ttl)};
+    if (gates.fail_on.contains(Check::Policy) && f.policy.empty())
+        throw UsageError("--fail-on policy needs --policy FILE");
+    // Read before the walk: a bad baseline or policy fails now, not after an hour of SCAN.
+    if (!f.policy.empty()) {
+        o.limits.policy = std::make_shared<const Policy>(
+            parse_policy(read_file_text(f.policy, "--policy"), f.policy));
+        if (o.limits.policy->needs_idle()) {
+            o.walk.idle = true;  // max_idle reads OBJECT IDLETIME in the same pipeline
+            if (!o.limits.idle_over_ms) o.limits.idle_over_ms = 30LL * 24 * 3600 * 1000;
+        }
+    }
+    std::optional<Baseline> baseline;
+    BaselineSlack slack = parse_baseline_slack(f.baseline_slack);
+    if (!f.baseline.empty())
+        baseline = parse_baseline(read_file_text(f.baseline, "--baseline"), f.baseline);
     ReportFormat format = format_given      ? kReportFormats.parse(f.format, "--format")
                           : ctx.global.json ? ReportFormat::Json
                                             : ReportFormat::Table;
@@ -99,6 +142,7 @@ int run_scan_audit(Context& ctx, ScanAuditFlags& f, bool format_given) {
     AuditReport report = run_chosen_audit(ctx, f, tick);
     if (progress) ctx.err("\r\x1b[K");
 
+    if (baseline) report.baseline = compare_to_baseline(*baseline, report, slack);
     auto checks = evaluate_checks(report, gates);
     std::string text = render_report(format, report, checks, style);
     if (file) {
@@ -167,6 +211,23 @@ void setup_scan_audit(CLI::App& app, Context& ctx) {
     sub->add_option("--max-patterns", f->max_patterns,
                     "Distinct patterns kept per table; the rest are 'other' (1000)")
         ->type_name("N");
+    sub->add_flag("--idle", w.idle,
+                  "Read OBJECT IDLETIME per key (OBJECT FREQ under an LFU policy): idle p50/max "
+                  "per pattern");
+    sub->add_option("--idle-over", f->idle_over,
+                    "Count keys without TTL idle longer than D, per pattern (implies --idle; 30d)")
+        ->type_name("D");
+    sub->add_option("--policy", f->policy,
+                    "Rules as code (YAML or JSON): defaults: and an ordered rules: list, first "
+                    "match wins; gate with --fail-on policy")
+        ->type_name("FILE");
+    sub->add_option("--baseline", f->baseline,
+                    "Compare with an earlier --format json report: findings become new, grown, "
+                    "known or gone, and --fail-on counts only new and grown")
+        ->type_name("FILE");
+    sub->add_option("--baseline-slack", f->baseline_slack,
+                    "Growth a known finding may have before it is 'grown': N or P% (5%)")
+        ->type_name("N|P%");
     sub->add_flag("--replica", f->audit.replica,
                   "Read from a replica of each master when one is online");
     sub->add_option("--rdb", f->rdb, "Audit this RDB snapshot instead of a server ('-': stdin)")

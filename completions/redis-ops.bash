@@ -52,7 +52,7 @@ _redis_ops_flags() {
         'stream info') echo '--help' ;;
         'pubsub') echo '--help' ;;
         'pubsub tail') echo '--help --pattern --shard --format --count' ;;
-        'scan-audit') echo '--help --match --type --big-bytes --big-elements --top --ignore --fail-on --max-no-ttl --format --output --rate --count --max-patterns --replica --rdb --rdb-sync' ;;
+        'scan-audit') echo '--help --match --type --big-bytes --big-elements --top --ignore --fail-on --max-no-ttl --format --output --rate --count --max-patterns --idle --idle-over --policy --baseline --baseline-slack --replica --rdb --rdb-sync' ;;
         'expire') echo '--help --match --ttl --exclude --type --shorten --jitter --idle-over --limit --rate --count --max-patterns --dry-run --undo-log --undo' ;;
     esac
 }
@@ -283,6 +283,10 @@ _redis_ops_valued() {
                 --rate) return 0 ;;
                 --count) return 0 ;;
                 --max-patterns) return 0 ;;
+                --idle-over) return 0 ;;
+                --policy) return 0 ;;
+                --baseline) return 0 ;;
+                --baseline-slack) return 0 ;;
                 --rdb) return 0 ;;
             esac
             ;;
@@ -380,7 +384,7 @@ _redis_ops_values() {
         'scan-audit')
             case $2 in
                 --type) echo 'string list set zset hash stream' ;;
-                --fail-on) echo ',no-ttl big keys-usage' ;;
+                --fail-on) echo ',no-ttl big keys-usage policy' ;;
                 --format) echo 'table json junit prometheus html' ;;
                 --output) echo '@file' ;;
                 --rdb) echo '@file' ;;

@@ -134,7 +134,7 @@ function __redis_ops_valued --description 'Does flag $argv[2] take a value in $a
             end
         case 'scan-audit'
             switch $argv[2]
-                case --match --type --big-bytes --big-elements --top --ignore --fail-on --max-no-ttl --format --output --rate --count --max-patterns --rdb
+                case --match --type --big-bytes --big-elements --top --ignore --fail-on --max-no-ttl --format --output --rate --count --max-patterns --idle-over --policy --baseline --baseline-slack --rdb
                     return 0
             end
         case 'expire'
@@ -420,13 +420,18 @@ complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l big-bytes -x -d 'A k
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l big-elements -x -d 'A key with N or more elements is big; counts elements'
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l top -x -d 'How many of the biggest keys to list (default 10)'
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l ignore -x -d 'Keys allowed to have no TTL (repeatable), e.g. \'config:*\''
-complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l fail-on -x -a 'no-ttl big keys-usage' -d 'Exit 1 when these checks find something: no-ttl,big,keys-usage'
+complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l fail-on -x -a 'no-ttl big keys-usage policy' -d 'Exit 1 when these checks find something: no-ttl,big,keys-usage'
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l max-no-ttl -x -d 'Keys without TTL tolerated by --fail-on no-ttl: N or P% (0)'
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l format -x -a 'table json junit prometheus html' -d 'table (default), json, junit, prometheus or html'
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l output -r -F -d 'Write the report to FILE, replaced atomically (temp file, fsync, rename)'
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l rate -x -d 'At most KEYS/S keys a second per node (0: no limit)'
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l count -x -d 'SCAN COUNT per page (default 1000)'
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l max-patterns -x -d 'Distinct patterns kept per table; the rest are \'other\' (1000)'
+complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l idle -d 'Read OBJECT IDLETIME per key (OBJECT FREQ under an LFU policy): idle p50/max per pattern'
+complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l idle-over -x -d 'Count keys without TTL idle longer than D, per pattern (implies --idle; 30d)'
+complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l policy -x -d 'Rules as code (YAML or JSON): defaults: and an ordered rules: list, first match wins; gate with --fail-on policy'
+complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l baseline -x -d 'Compare with an earlier --format json report: findings become new, grown, known or gone, and --fail-on counts only new and grown'
+complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l baseline-slack -x -d 'Growth a known finding may have before it is \'grown\': N or P% (5%)'
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l replica -d 'Read from a replica of each master when one is online'
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l rdb -r -F -d 'Audit this RDB snapshot instead of a server (\'-\': stdin)'
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l rdb-sync -d 'Stream a snapshot from each master over replication and audit it'

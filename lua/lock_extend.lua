@@ -14,10 +14,15 @@ end
 if current ~= ARGV[1] then
     return -1
 end
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
+-- One absolute expiry for the lock and its holder record, so both end in the same millisecond
+-- however long the script takes (script time is not frozen on Redis 7.0).
+local t = redis.call('TIME')
+local expire_at = string.format('%.0f', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+                                    + tonumber(ARGV[2]))
+redis.call('PEXPIREAT', KEYS[1], expire_at)
 -- A lock taken by another tool has no holder record: do not create one without a TTL.
 if redis.call('EXISTS', KEYS[2]) == 1 then
     redis.call('HINCRBY', KEYS[2], 'renewals', 1)
-    redis.call('PEXPIRE', KEYS[2], ARGV[2])
+    redis.call('PEXPIREAT', KEYS[2], expire_at)
 end
 return 1

@@ -56,6 +56,30 @@ Connection& walk_connection(NodeJob& job, const Client& client, bool want_replic
     }
 }
 
+/// --idle: OBJECT IDLETIME, or OBJECT FREQ where an LFU maxmemory-policy keeps counters
+/// instead of access times (IDLETIME is refused there).
+IdleRead choose_idle_read(NodeJob& job, Connection& conn, bool replica) {
+    const std::string& at = job.report.source;
+    if (replica && job.replica) {
+        job.notes.push_back(
+            "--idle on a replica: idle times reflect only the reads served by the replica");
+    }
+    Reply r = conn.command_unchecked({"CONFIG", "GET", "maxmemory-policy"});
+    if (r.is_error() || !r.is_array() || r.size() < 2) {
+        job.notes.push_back(fmt::format(
+            "--idle: eviction policy unknown on {} (CONFIG GET: {}); read OBJECT IDLETIME", at,
+            r.is_error() ? r.error() : "no reply"));
+        return IdleRead::IdleTime;
+    }
+    std::string policy(r[1].str());
+    if (policy.find("lfu") == std::string::npos) return IdleRead::IdleTime;
+    job.notes.push_back(fmt::format(
+        "--idle: {} runs maxmemory-policy {}: read OBJECT FREQ (LFU counters) instead of idle "
+        "times; --idle-over does not apply there",
+        at, policy));
+    return IdleRead::Freq;
+}
+
 void run_node(NodeJob& job, const Client& client, const AuditOptions& opts) {
     try {
         if (!job.master) throw ConnectionError(job.connect_error);
@@ -69,7 +93,13 @@ void run_node(NodeJob& job, const Client& client, const AuditOptions& opts) {
         WalkOptions w = opts.walk;
         w.expected_keys = job.report.estimate.keys;
         w.asking = client.options().cluster;
+        if (w.idle) w.idle_read = choose_idle_read(job, conn, opts.replica);
         walk_keyspace(conn, w, job.progress, job.walk);
+        if (!job.walk.idle_refused.empty()) {
+            job.notes.push_back(fmt::format("--idle: {} refused OBJECT {}: {}", job.report.source,
+                                            w.idle_read == IdleRead::Freq ? "FREQ" : "IDLETIME",
+                                            job.walk.idle_refused));
+        }
         if (job.walk.no_touch == false) {
             job.notes.push_back(fmt::format(
                 "{} does not support CLIENT NO-TOUCH (Redis < 7.2): the element counts of "
@@ -109,6 +139,7 @@ ServerInfo parse_info_server(std::string_view info) {
     for_each_line(info, [&](std::string_view line) {
         if (line.starts_with("redis_version:")) s.redis_version = line.substr(14);
         if (line.starts_with("valkey_version:")) valkey = line.substr(15);
+        if (line.starts_with("run_id:")) s.run_id = line.substr(7);
     });
     s.software = valkey.empty() ? "redis" : "valkey";
     s.version = valkey.empty() ? s.redis_version : valkey;
@@ -154,6 +185,7 @@ AuditReport run_audit(Client& client, const AuditOptions& opts, const AuditTick&
         n.longest_call = job.walk.longest_call;
         n.duration = job.walk.duration;
         n.server_version = job.server.version;
+        n.run_id = job.server.run_id;
         n.keys_command_calls = job.keys_usage.calls;
         if (report.server.version.empty()) report.server = job.server;
         report.complete = report.complete && n.complete;
@@ -177,6 +209,7 @@ AuditReport run_audit(Client& client, const AuditOptions& opts, const AuditTick&
     report.server.address = client.options().redacted();
     report.server.cluster = client.options().cluster;
     report.server.db = client.options().db;
+
     return report;
 }
 

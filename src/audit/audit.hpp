@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/baseline.hpp"
 #include "audit/keys_usage.hpp"
 #include "audit/rdb_facts.hpp"
 #include "audit/tally.hpp"
@@ -35,6 +36,7 @@ struct NodeReport {
     std::chrono::milliseconds duration{0};
     KeyspaceEstimate estimate;
     std::string server_version;          // INFO server: valkey_version, else redis_version
+    std::string run_id;                  // INFO server run_id: changes on every restart
     uint64_t keys_command_calls = 0;     // this node's INFO commandstats
     std::optional<KeyspaceTally> tally;  // this node's share of the merged tally
 };
@@ -45,6 +47,7 @@ struct ServerInfo {
     std::string software;       // "redis" or "valkey" (INFO server valkey_version)
     std::string version;        // the software's own version: valkey_version on Valkey
     std::string redis_version;  // INFO server redis_version (Valkey reports a compatible one)
+    std::string run_id;         // INFO server run_id (the first master's on a cluster)
     bool cluster = false;
     int db = 0;
 };
@@ -66,6 +69,7 @@ struct AuditReport {
     std::chrono::milliseconds duration{0};
     std::vector<std::string> notes;
     std::optional<RdbFacts> rdb;  // set by the audits of snapshots (audit/rdb_audit.hpp)
+    std::optional<BaselineVerdict> baseline;  // --baseline: the findings' classes
     ServerInfo server;
     std::chrono::system_clock::time_point generated_at;  // when the walk ended
 };

@@ -12,15 +12,17 @@
 
 namespace redisops {
 
-enum class Check { NoTtl, Big, KeysUsage };
+enum class Check { NoTtl, Big, KeysUsage, Policy };
 
 /// The names --fail-on takes, also the `name` of each check in JSON and JUnit.
 inline constexpr EnumTable kChecks{
-    "check", std::array{
-                 EnumName<Check>{"no-ttl", Check::NoTtl, "keys without a TTL over --max-no-ttl"},
-                 EnumName<Check>{"big", Check::Big, "keys over --big-bytes or --big-elements"},
-                 EnumName<Check>{"keys-usage", Check::KeysUsage, "evidence that clients call KEYS"},
-             }};
+    "check",
+    std::array{
+        EnumName<Check>{"no-ttl", Check::NoTtl, "keys without a TTL over --max-no-ttl"},
+        EnumName<Check>{"big", Check::Big, "keys over --big-bytes or --big-elements"},
+        EnumName<Check>{"keys-usage", Check::KeysUsage, "evidence that clients call KEYS"},
+        EnumName<Check>{"policy", Check::Policy, "error-severity violations of the --policy rules"},
+    }};
 
 /// "no-ttl", "big", "keys-usage".
 constexpr std::string_view check_name(Check c) { return kChecks.name(c); }

@@ -6,9 +6,25 @@
 
 namespace redisops {
 
-void NoTtlPatterns::add_to(Entry& e, std::string_view key, uint64_t bytes) {
+namespace {
+
+void merge_stats(std::optional<PatternStats>& into, const std::optional<PatternStats>& from) {
+    if (!from) return;
+    if (into)
+        into->merge(*from);
+    else
+        into = from;
+}
+
+}  // namespace
+
+void NoTtlPatterns::add_to(Entry& e, std::string_view key, uint64_t bytes, const KeyTimes* times) {
     ++e.keys;
     e.bytes += bytes;
+    if (times) {
+        if (!e.stats) e.stats.emplace();
+        e.stats->add(key, bytes, *times);
+    }
     if (e.examples.size() < kExamples && key.size() <= kMaxExampleBytes)
         e.examples.emplace_back(key);
 }
@@ -16,17 +32,24 @@ void NoTtlPatterns::add_to(Entry& e, std::string_view key, uint64_t bytes) {
 void NoTtlPatterns::absorb(Entry& into, const Entry& from) {
     into.keys += from.keys;
     into.bytes += from.bytes;
+    merge_stats(into.stats, from.stats);
     for (const auto& ex : from.examples) {
         if (into.examples.size() >= kExamples) break;
         into.examples.push_back(ex);
     }
 }
 
-void NoTtlPatterns::add(std::string_view key, uint64_t bytes) {
+void NoTtlPatterns::add(std::string_view key, uint64_t bytes) { add_key(key, bytes, nullptr); }
+
+void NoTtlPatterns::add(std::string_view key, uint64_t bytes, const KeyTimes& times) {
+    add_key(key, bytes, &times);
+}
+
+void NoTtlPatterns::add_key(std::string_view key, uint64_t bytes, const KeyTimes* times) {
     KeyShape shape = shape_of(key);
     if (shape.loose != shape.pattern) {
         if (auto it = entries_.find(shape.loose); it != entries_.end()) {
-            add_to(it->second, key, bytes);
+            add_to(it->second, key, bytes, times);
             return;
         }
     }
@@ -35,12 +58,18 @@ void NoTtlPatterns::add(std::string_view key, uint64_t bytes) {
         if (entries_.size() >= max_patterns_) {
             ++other_.keys;
             other_.bytes += bytes;
+            if (times) {
+                if (!other_.stats) other_.stats.emplace();
+                other_.stats->add(key, bytes, *times);
+            }
             return;
         }
-        it = entries_.emplace(std::move(shape.pattern), Entry{0, 0, std::move(shape.loose), {}})
+        it = entries_
+                 .emplace(std::move(shape.pattern),
+                          Entry{0, 0, std::move(shape.loose), {}, std::nullopt})
                  .first;
     }
-    add_to(it->second, key, bytes);
+    add_to(it->second, key, bytes, times);
 }
 
 void NoTtlPatterns::merge(const NoTtlPatterns& other) {
@@ -50,14 +79,16 @@ void NoTtlPatterns::merge(const NoTtlPatterns& other) {
             if (entries_.size() >= max_patterns_) {
                 other_.keys += entry.keys;
                 other_.bytes += entry.bytes;
+                merge_stats(other_.stats, entry.stats);
                 continue;
             }
-            it = entries_.emplace(pattern, Entry{0, 0, entry.loose, {}}).first;
+            it = entries_.emplace(pattern, Entry{0, 0, entry.loose, {}, std::nullopt}).first;
         }
         absorb(it->second, entry);
     }
     other_.keys += other.other_.keys;
     other_.bytes += other.other_.bytes;
+    merge_stats(other_.stats, other.other_.stats);
 }
 
 std::vector<PatternCount> NoTtlPatterns::sorted() const {
@@ -75,7 +106,8 @@ std::vector<PatternCount> NoTtlPatterns::sorted() const {
     std::vector<PatternCount> out;
     out.reserve(folded.size());
     for (auto& [pattern, entry] : folded) {
-        out.push_back({pattern, entry.keys, entry.bytes, std::move(entry.examples)});
+        out.push_back(
+            {pattern, entry.keys, entry.bytes, std::move(entry.examples), std::move(entry.stats)});
     }
     std::sort(out.begin(), out.end(), [](const PatternCount& a, const PatternCount& b) {
         if (a.keys != b.keys) return a.keys > b.keys;

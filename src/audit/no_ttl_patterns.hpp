@@ -3,10 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
+
+#include "audit/pattern_stats.hpp"
 
 namespace redisops {
 
@@ -15,6 +18,7 @@ struct PatternCount {
     uint64_t keys = 0;
     uint64_t bytes = 0;
     std::vector<std::string> examples;  // a few keys, each at most kMaxExampleBytes
+    std::optional<PatternStats> stats;  // when keys were added with their KeyTimes
 };
 
 class NoTtlPatterns {
@@ -25,6 +29,8 @@ class NoTtlPatterns {
     explicit NoTtlPatterns(size_t max_patterns) : max_patterns_(max_patterns) {}
 
     void add(std::string_view key, uint64_t bytes);
+    /// Also keeps the pattern's TTL range, idle times and idle keys (the every-key table).
+    void add(std::string_view key, uint64_t bytes, const KeyTimes& times);
     /// Folds another node's table in, keeping the cap.
     void merge(const NoTtlPatterns& other);
     /// Patterns by keys (then bytes) descending; ambiguous literals (`session:abc`) folded into
@@ -40,13 +46,15 @@ class NoTtlPatterns {
         uint64_t bytes = 0;
         std::string loose;
         std::vector<std::string> examples;
+        std::optional<PatternStats> stats;
     };
-    void add_to(Entry& e, std::string_view key, uint64_t bytes);
+    void add_to(Entry& e, std::string_view key, uint64_t bytes, const KeyTimes* times);
+    void add_key(std::string_view key, uint64_t bytes, const KeyTimes* times);
     static void absorb(Entry& into, const Entry& from);
 
     size_t max_patterns_;
     std::unordered_map<std::string, Entry> entries_;
-    PatternCount other_{"other", 0, 0, {}};
+    PatternCount other_{"other", 0, 0, {}, std::nullopt};
 };
 
 }  // namespace redisops

@@ -74,7 +74,12 @@ class TallyVisitor : public rdb::RdbVisitor {
             return;
         }
         long long pttl = k.expire_ms ? *k.expire_ms - facts_.snapshot_time_ms : -1;
-        KeyFacts f{k.key, k.value.type, pttl, k.bytes, k.value.elements};
+        KeyFacts f{k.key, k.value.type, pttl, k.bytes, k.value.elements, {}, {}};
+        if (w_.idle) {
+            // The snapshot's IDLE (LRU policies) or FREQ (LFU) opcodes, as of its save.
+            f.idle_s = k.idle_s;
+            if (k.freq) f.freq = *k.freq;
+        }
         tally_.add(f, ignored(k.key));
         uint64_t est = k.value.est_memory_bytes + kKeyEntry + k.key.size() + 4 +
                        (k.expire_ms ? kExpireEntry : 0);

@@ -56,6 +56,7 @@ struct PatternRow {
     uint64_t keys = 0;
     uint64_t bytes = 0;
     bool other = false;  // the keys past --max-patterns (or past `limit`), folded together
+    std::optional<PatternStats> stats;  // TTL range, idle times (the every-key table only)
 };
 /// Patterns by keys (or by bytes) descending; past `limit` rows the rest become one "other" row,
 /// so the rows always sum to what the table counted.
@@ -77,5 +78,9 @@ struct TtlBand {
     uint64_t keys;
 };
 std::vector<TtlBand> ttl_distribution(const KeyspaceTally& t);
+
+/// What --idle read: "idletime" (OBJECT IDLETIME, seconds), "freq" (OBJECT FREQ under an LFU
+/// policy), "mixed" (nodes differ) or "" (not asked, or nothing answered).
+std::string idle_source(const KeyspaceTally& t);
 
 }  // namespace redisops

@@ -156,6 +156,8 @@ std::string audit_html(const AuditReport& r, const std::vector<CheckOutcome>& ch
     page += html::header(r);
     page += html::cards(r);
     page += html::summary(r, checks);
+    page += html::baseline_classes(r);
+    page += html::policy_violations(r);
     page += html::memory_by_pattern(r);
     page += html::no_ttl_by_pattern(r);
     page += html::ttl_distribution(r);

@@ -34,6 +34,11 @@ std::string json_island(const nlohmann::json& doc);
 /// The CSP source for an inline block: 'sha256-<base64>'.
 std::string csp_hash(std::string_view body);
 
+/// `<section id><h2>title</h2><p class="explain">…</p>body</section>`; id, title and explain
+/// are the page's own words, body is already escaped.
+std::string section(const char* id, const char* title, const std::string& explain,
+                    const std::string& body);
+
 // The sections, in page order.
 std::string header(const AuditReport& r);
 std::string summary(const AuditReport& r, const std::vector<CheckOutcome>& checks);
@@ -45,6 +50,8 @@ std::string size_distribution(const AuditReport& r);
 std::string top_keys(const AuditReport& r);
 std::string keys_usage(const AuditReport& r);
 std::string nodes(const AuditReport& r);
+std::string baseline_classes(const AuditReport& r);   // with --baseline only
+std::string policy_violations(const AuditReport& r);  // with --policy only
 std::string notes(const AuditReport& r);
 
 /// How many rows the bounded tables show; the rest are summed in an "other" row.

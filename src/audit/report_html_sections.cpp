@@ -9,13 +9,13 @@
 
 namespace redisops::html {
 
-namespace {
-
 std::string section(const char* id, const char* title, const std::string& explain,
                     const std::string& body) {
     return fmt::format("<section id=\"{}\"><h2>{}</h2><p class=\"explain\">{}</p>{}</section>\n",
                        id, title, explain, body);
 }
+
+namespace {
 
 /// A number cell that names where the JSON report holds the same value.
 std::string num(const std::string& pointer, uint64_t value, const std::string& shown) {

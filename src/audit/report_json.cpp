@@ -2,6 +2,7 @@
 #include <ctime>
 
 #include "audit/report.hpp"
+#include "audit/report_policy.hpp"
 #include "util/text.hpp"
 
 namespace redisops {
@@ -16,21 +17,47 @@ json key_json(const KeyEntry& e) {
     return j;
 }
 
-json keys_json(const std::vector<KeyEntry>& entries) {
+json keys_json(const std::vector<KeyEntry>& entries, const BaselineVerdict* base = nullptr) {
     json a = json::array();
-    for (const auto& e : entries) a.push_back(key_json(e));
+    for (const auto& e : entries) {
+        json k = key_json(e);
+        if (base) {
+            k["baseline"] =
+                std::string(kBaselineClasses.name(base->big_key_class(to_json_text(e.key))));
+        }
+        a.push_back(std::move(k));
+    }
     return a;
 }
 
-json no_ttl_json(const KeyspaceTally& t) {
+json baseline_json(const BaselineVerdict& v) {
+    json counts = json::object();
+    for (const auto& [c, n] : v.counts()) counts[c] = n;
+    return {{"file", to_json_text(v.file)},
+            {"generated_at", v.generated_at},
+            {"slack", v.slack.text()},
+            {"counts", counts},
+            {"gone", {{"patterns", v.gone_patterns}, {"big_keys", v.gone_big_keys}}},
+            {"keys_command",
+             {{"new", v.keys_usage_new},
+              {"calls_since", v.keys_calls_since},
+              {"stats_reset", v.keys_stats_reset}}}};
+}
+
+json no_ttl_json(const KeyspaceTally& t, const BaselineVerdict* base) {
     json patterns = json::array();
     for (const auto& p : t.no_ttl_patterns.sorted()) {
         json ex = json::array();
         for (const auto& k : p.examples) ex.push_back(to_json_text(k));
-        patterns.push_back({{"pattern", to_json_text(p.pattern)},
-                            {"keys", p.keys},
-                            {"bytes", p.bytes},
-                            {"examples", ex}});
+        json row{{"pattern", to_json_text(p.pattern)},
+                 {"keys", p.keys},
+                 {"bytes", p.bytes},
+                 {"examples", ex}};
+        if (base) {
+            row["baseline"] =
+                std::string(kBaselineClasses.name(base->pattern_class(to_json_text(p.pattern))));
+        }
+        patterns.push_back(std::move(row));
     }
     const PatternCount& other = t.no_ttl_patterns.other();
     if (other.keys > 0) {
@@ -78,14 +105,48 @@ json rdb_json(const RdbFacts& f) {
             {"dbs", dbs}};
 }
 
-json pattern_rows_json(const std::vector<PatternRow>& rows) {
+json opt_json(bool known, uint64_t v) { return known ? json(v) : json(nullptr); }
+
+/// `{pattern, keys, bytes, no_ttl, ttl_min_ms, ttl_p50_ms, ttl_max_ms}` and, with --idle, the
+/// idle (or LFU) fields. The TTL p50 is a bucket's upper edge: at most 12.5 % above the truth.
+json pattern_rows_json(const std::vector<PatternRow>& rows, const std::string& idle) {
     json a = json::array();
     for (const auto& p : rows) {
         json row{{"pattern", to_json_text(p.pattern)}, {"keys", p.keys}, {"bytes", p.bytes}};
+        PatternStats none;
+        const PatternStats& s = p.stats ? *p.stats : none;
+        bool ttl = s.ttl_ms.count() > 0;
+        row["no_ttl"] = s.no_ttl;
+        row["ttl_min_ms"] = opt_json(ttl, s.ttl_ms.min());
+        row["ttl_p50_ms"] = opt_json(ttl, s.ttl_ms.percentile(0.5));
+        row["ttl_max_ms"] = opt_json(ttl, s.ttl_ms.max());
+        bool seen = s.idle.count() > 0;
+        if (idle == "freq") {
+            row["freq_p50"] = opt_json(seen, s.idle.percentile(0.5));
+            row["freq_max"] = opt_json(seen, s.idle.max());
+        } else if (!idle.empty()) {
+            row["idle_p50_s"] = opt_json(seen, s.idle.percentile(0.5));
+            row["idle_max_s"] = opt_json(seen, s.idle.max());
+            row["idle_over"] = s.idle_over;
+            row["idle_over_bytes"] = s.idle_over_bytes;
+            json ex = json::array();
+            for (const auto& k : s.idle_over_examples) ex.push_back(to_json_text(k));
+            row["idle_over_examples"] = ex;
+        }
         if (p.other) row["other"] = true;
         a.push_back(std::move(row));
     }
     return a;
+}
+
+json idle_json(const AuditReport& r, const std::string& source) {
+    const KeyspaceTally& t = r.tally;
+    json j{{"source", source},
+           {"keys_read", source == "freq" ? t.with_freq : t.with_idle},
+           {"over_ms", t.limits.idle_over_ms ? json(*t.limits.idle_over_ms) : json(nullptr)},
+           {"over_count", t.idle_over},
+           {"over_bytes", t.idle_over_bytes}};
+    return j;
 }
 
 json keys_command_json(const KeysUsage& k) {
@@ -136,13 +197,17 @@ std::vector<PatternRow> pattern_rows(const NoTtlPatterns& table, bool by_bytes, 
         });
     }
     std::vector<PatternRow> rows;
-    PatternRow other{"other", table.other().keys, table.other().bytes, true};
+    PatternRow other{"other", table.other().keys, table.other().bytes, true, table.other().stats};
     for (auto& p : sorted) {
         if (rows.size() < limit) {
-            rows.push_back({std::move(p.pattern), p.keys, p.bytes, false});
+            rows.push_back({std::move(p.pattern), p.keys, p.bytes, false, std::move(p.stats)});
         } else {
             other.keys += p.keys;
             other.bytes += p.bytes;
+            if (p.stats && other.stats)
+                other.stats->merge(*p.stats);
+            else if (p.stats)
+                other.stats = std::move(p.stats);
         }
     }
     if (other.keys > 0) rows.push_back(std::move(other));
@@ -159,6 +224,13 @@ std::vector<SizeBand> size_distribution(const MemoryHistogram& h) {
     }
     bands.push_back({lo, std::nullopt, h.count() - h.count_below(lo)});
     return bands;
+}
+
+std::string idle_source(const KeyspaceTally& t) {
+    if (t.with_idle > 0 && t.with_freq > 0) return "mixed";
+    if (t.with_freq > 0) return "freq";
+    if (t.with_idle > 0) return "idletime";
+    return "";
 }
 
 std::vector<TtlBand> ttl_distribution(const KeyspaceTally& t) {
@@ -179,6 +251,7 @@ nlohmann::json audit_json(const AuditReport& r, const std::vector<CheckOutcome>&
                    {"software", r.server.software},
                    {"version", r.server.version},
                    {"redis_version", r.server.redis_version},
+                   {"run_id", r.server.run_id},
                    {"mode", r.server.cluster ? "cluster" : "standalone"},
                    {"db", r.server.db}};
     j["keys_scanned"] = t.keys;
@@ -196,8 +269,11 @@ nlohmann::json audit_json(const AuditReport& r, const std::vector<CheckOutcome>&
                  {"type", w.type},   {"ignore", json::array()},
                  {"rate", w.rate},   {"element_counts", w.element_counts}};
     for (const auto& g : w.ignore) j["scan"]["ignore"].push_back(to_json_text(g));
-    j["no_ttl"] = no_ttl_json(t);
-    j["big_keys"] = keys_json(t.big_keys());
+    const BaselineVerdict* base = r.baseline ? &*r.baseline : nullptr;
+    j["no_ttl"] = no_ttl_json(t, base);
+    j["big_keys"] = keys_json(t.big_keys(), base);
+    if (base) j["baseline"] = baseline_json(*base);
+    if (t.policy) j["policy"] = policy_json(*t.policy);
     j["big_keys_count"] = t.big;
     j["big_bytes_threshold"] = t.limits.big_bytes;
     j["big_elements_threshold"] =
@@ -222,7 +298,10 @@ nlohmann::json audit_json(const AuditReport& r, const std::vector<CheckOutcome>&
              {"keys", b.keys}});
     }
     // Every key by pattern (the no-TTL table above holds only the keys without a TTL).
-    j["patterns"] = pattern_rows_json(pattern_rows(t.patterns));
+    std::string idle = r.options.walk.idle ? idle_source(t) : "";
+    if (r.options.walk.idle && idle.empty()) idle = "idletime";
+    j["patterns"] = pattern_rows_json(pattern_rows(t.patterns), idle);
+    if (r.options.walk.idle) j["idle"] = idle_json(r, idle);
     j["keys_command"] = keys_command_json(r.keys_usage);
     // From a snapshot, `bytes` are serialized sizes; MEMORY USAGE is what a live walk reports.
     j["bytes_source"] = r.rdb ? "rdb" : "memory_usage";
@@ -254,9 +333,13 @@ nlohmann::json audit_json(const AuditReport& r, const std::vector<CheckOutcome>&
                               {"longest_call_ms", n.longest_call.count()},
                               {"duration_ms", n.duration.count()},
                               {"server_version", n.server_version},
+                              {"run_id", n.run_id},
                               {"keys_command_calls", n.keys_command_calls}});
     }
     j["notes"] = r.notes;
+    if (base) {
+        for (const auto& n : base->notes) j["notes"].push_back(n);
+    }
     return j;
 }
 

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "audit/report.hpp"
+#include "audit/report_policy.hpp"
 #include "util/text.hpp"
 
 namespace redisops {
@@ -152,6 +153,17 @@ std::string audit_prometheus(const AuditReport& r, const std::vector<CheckOutcom
     for (const auto& s : scopes) {
         const NodeReport* n = node_of(s);
         e.sample(s.bare(), n ? n->keys_command_calls : r.keys_usage.calls);
+    }
+    if (r.tally.policy) {
+        e.family("policy_violations", "Keys that break a --policy rule, by rule and severity.");
+        for (const auto& s : scopes) {
+            if (!s.tally->policy) continue;
+            for (const auto& ps : policy_series(*s.tally->policy)) {
+                Labels l = s.with("rule", label_value(ps.rule));
+                l.emplace_back("severity", ps.severity);
+                e.sample(l, ps.keys);
+            }
+        }
     }
     e.family("check_over", "1 when a check found more than it tolerates, by check.");
     for (const auto& c : checks)

@@ -1,6 +1,8 @@
 #include <fmt/format.h>
 
 #include "audit/report.hpp"
+#include "audit/report_policy.hpp"
+#include "audit/report_text_patterns.hpp"
 #include "util/text.hpp"
 #include "util/units.hpp"
 
@@ -12,13 +14,19 @@ constexpr size_t kTextPatternRows = 20;
 
 std::string elements_text(const std::optional<uint64_t>& e) { return e ? std::to_string(*e) : "-"; }
 
-std::string key_rows(const OutputStyle& style, const std::vector<KeyEntry>& keys) {
+std::string key_rows(const OutputStyle& style, const std::vector<KeyEntry>& keys,
+                     const BaselineVerdict* base = nullptr) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& k : keys) {
         rows.push_back(
             {quote_if_needed(k.key), k.type, format_size(k.bytes), elements_text(k.elements)});
+        if (base)
+            rows.back().emplace_back(
+                kBaselineClasses.name(base->big_key_class(to_json_text(k.key))));
     }
-    return render_table(style, {"KEY", "TYPE", "BYTES", "ELEMENTS"}, rows);
+    std::vector<std::string> head{"KEY", "TYPE", "BYTES", "ELEMENTS"};
+    if (base) head.emplace_back("BASELINE");
+    return render_table(style, head, rows);
 }
 
 std::string verdict(const OutputStyle& style, const CheckOutcome& c) {
@@ -26,7 +34,8 @@ std::string verdict(const OutputStyle& style, const CheckOutcome& c) {
     return c.gated ? paint(style, Color::Red, "FAIL") : paint(style, Color::Yellow, "finding");
 }
 
-std::string patterns_section(const OutputStyle& style, const KeyspaceTally& t) {
+std::string patterns_section(const OutputStyle& style, const KeyspaceTally& t,
+                             const BaselineVerdict* base) {
     auto patterns = t.no_ttl_patterns.sorted();
     std::vector<std::vector<std::string>> rows;
     for (size_t i = 0; i < patterns.size() && i < kTextPatternRows; ++i) {
@@ -38,6 +47,9 @@ std::string patterns_section(const OutputStyle& style, const KeyspaceTally& t) {
         }
         rows.push_back(
             {quote_if_needed(p.pattern), std::to_string(p.keys), format_size(p.bytes), ex});
+        if (base)
+            rows.back().emplace_back(
+                kBaselineClasses.name(base->pattern_class(to_json_text(p.pattern))));
     }
     uint64_t rest_keys = t.no_ttl_patterns.other().keys,
              rest_bytes = t.no_ttl_patterns.other().bytes;
@@ -45,10 +57,20 @@ std::string patterns_section(const OutputStyle& style, const KeyspaceTally& t) {
         rest_keys += patterns[i].keys;
         rest_bytes += patterns[i].bytes;
     }
-    if (rest_keys > 0)
+    if (rest_keys > 0) {
         rows.push_back({"(other)", std::to_string(rest_keys), format_size(rest_bytes), ""});
+        if (base) rows.back().emplace_back("-");
+    }
     if (rows.empty()) return "";
-    return render_table(style, {"PATTERN", "KEYS", "BYTES", "EXAMPLES"}, rows);
+    std::vector<std::string> head{"PATTERN", "KEYS", "BYTES", "EXAMPLES"};
+    if (base) head.emplace_back("BASELINE");
+    std::string out = render_table(style, head, rows);
+    if (base && !base->gone_patterns.empty()) {
+        out += "  gone since the baseline:";
+        for (const auto& g : base->gone_patterns) out += " " + g;
+        out += "\n";
+    }
+    return out;
 }
 
 std::string keys_usage_section(const OutputStyle& style, const KeysUsage& k) {
@@ -158,13 +180,39 @@ std::string audit_text(const AuditReport& r, const std::vector<CheckOutcome>& ch
         return fmt::format("\n{}{}\n", bold(title), verdict_text);
     };
     out += heading("Keys without TTL", &checks[0]);
-    out += patterns_section(style, t);
+    const BaselineVerdict* base = r.baseline ? &*r.baseline : nullptr;
+    if (base) {
+        auto n = base->counts();
+        out += fmt::format("baseline {} ({}): {} new, {} grown, {} known, {} gone (slack {})\n",
+                           quote_if_needed(base->file), base->generated_at, n["new"], n["grown"],
+                           n["known"], n["gone"], base->slack.text());
+        for (const auto& note : base->notes) out += fmt::format("note: {}\n", note);
+    }
+    out += patterns_section(style, t, base);
 
     out += heading("Big keys", &checks[1]);
-    if (t.big > 0) out += key_rows(style, t.big_keys());
+    if (t.big > 0) out += key_rows(style, t.big_keys(), base);
 
     out += heading("KEYS usage", &checks[2]);
     out += keys_usage_section(style, r.keys_usage);
+
+    for (const auto& c : checks) {
+        if (c.check != Check::Policy || !t.policy) continue;
+        out += heading("Policy " + t.policy->policy().file, &c);
+        out += policy_text(style, *t.policy);
+    }
+
+    if (t.limits.idle_over_ms && r.options.walk.idle && idle_source(t) != "freq") {
+        out +=
+            heading(fmt::format("Idle keys without TTL (idle over {}): {} keys, {}",
+                                format_duration(std::chrono::milliseconds(*t.limits.idle_over_ms)),
+                                t.idle_over, format_size(t.idle_over_bytes)),
+                    nullptr);
+        out += idle_over_section(style, r);
+    }
+
+    out += heading("Patterns by memory, with their TTL range", nullptr);
+    out += memory_patterns_section(style, r);
 
     out += heading(fmt::format("Top {} keys by memory", t.limits.top), nullptr);
     out += key_rows(style, t.top.sorted());
@@ -194,20 +242,61 @@ std::string audit_text(const AuditReport& r, const std::vector<CheckOutcome>& ch
     return out;
 }
 
+namespace {
+
+/// --baseline: each new or grown finding as a failed testcase of its own.
+std::string baseline_testcases(const AuditReport& r, size_t& failures) {
+    std::string out;
+    if (!r.baseline) return out;
+    const BaselineVerdict& v = *r.baseline;
+    auto add = [&](std::string_view check, const std::string& what, BaselineClass c,
+                   const std::string& detail) {
+        if (c == BaselineClass::Known) return;
+        ++failures;
+        std::string cls(kBaselineClasses.name(c));
+        out += fmt::format(
+            "    <testcase classname=\"scan-audit.baseline.{}\" name=\"{} {}\">\n"
+            "      <failure type=\"{}\" message=\"{} {} since the baseline\">{}</failure>\n"
+            "    </testcase>\n",
+            check, cls, xml_escape(what), cls, xml_escape(what), cls, xml_escape(detail));
+    };
+    for (const auto& p : r.tally.no_ttl_patterns.sorted()) {
+        std::string name = to_json_text(p.pattern);
+        add("no-ttl", quote_if_needed(p.pattern), v.pattern_class(name),
+            fmt::format("keys={} bytes={}", p.keys, p.bytes));
+    }
+    for (const auto& k : r.tally.big_keys()) {
+        add("big", quote_if_needed(k.key), v.big_key_class(to_json_text(k.key)),
+            fmt::format("type={} bytes={}", k.type, k.bytes));
+    }
+    if (v.keys_usage_new) {
+        add("keys-usage", "KEYS calls", BaselineClass::New,
+            fmt::format("{} calls since the {}", v.keys_calls_since,
+                        v.keys_stats_reset ? "reset" : "baseline"));
+    }
+    return out;
+}
+
+}  // namespace
+
 std::string audit_junit(const AuditReport& r, const std::vector<CheckOutcome>& checks) {
     size_t failures = 0;
     for (const auto& c : checks) failures += c.over ? 1 : 0;
+    size_t extra = 0;
+    std::string baseline_cases = baseline_testcases(r, extra);
+    failures += extra;
+    size_t tests = checks.size() + extra;
     size_t errors = r.complete ? 0 : checks.size();
     double secs = static_cast<double>(r.duration.count()) / 1000.0;
     std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
     out += fmt::format(
         "<testsuites name=\"redis-ops scan-audit\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
         "time=\"{:.3f}\">\n",
-        checks.size(), failures, errors, secs);
+        tests, failures, errors, secs);
     out += fmt::format(
         "  <testsuite name=\"scan-audit\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
         "time=\"{:.3f}\">\n",
-        checks.size(), failures, errors, secs);
+        tests, failures, errors, secs);
     const KeyspaceTally& t = r.tally;
     for (const auto& c : checks) {
         out += fmt::format("    <testcase classname=\"scan-audit\" name=\"{}\" time=\"{:.3f}\">\n",
@@ -233,6 +322,8 @@ std::string audit_junit(const AuditReport& r, const std::vector<CheckOutcome>& c
                         fmt::format("{} type={} bytes={} elements={}\n", quote_if_needed(k.key),
                                     k.type, k.bytes, elements_text(k.elements));
                 }
+            } else if (c.check == Check::Policy && t.policy) {
+                detail = policy_text(OutputStyle{}, *t.policy);
             } else {
                 detail = keys_usage_section(OutputStyle{}, r.keys_usage);
             }
@@ -241,6 +332,7 @@ std::string audit_junit(const AuditReport& r, const std::vector<CheckOutcome>& c
         }
         out += "    </testcase>\n";
     }
+    out += baseline_cases;
     out += "  </testsuite>\n</testsuites>\n";
     return out;
 }

@@ -4,54 +4,9 @@
 #include <bit>
 #include <cmath>
 
+#include "audit/idle.hpp"
+
 namespace redisops {
-
-size_t MemoryHistogram::bucket_of(uint64_t v) {
-    if (v < kSub) return static_cast<size_t>(v);
-    int e = static_cast<int>(std::bit_width(v)) - 1;  // 4..63
-    size_t sub = static_cast<size_t>((v >> (e - 4)) & (kSub - 1));
-    return kSub + static_cast<size_t>(e - 4) * kSub + sub;
-}
-
-uint64_t MemoryHistogram::upper_bound_of(size_t b) {
-    if (b < kSub) return b;
-    size_t e = (b - kSub) / kSub + 4;
-    uint64_t sub = (b - kSub) % kSub;
-    uint64_t low = (uint64_t{1} << e) | (sub << (e - 4));
-    return low + ((uint64_t{1} << (e - 4)) - 1);
-}
-
-void MemoryHistogram::add(uint64_t v) {
-    ++counts_[bucket_of(v)];
-    ++count_;
-    max_ = std::max(max_, v);
-}
-
-void MemoryHistogram::merge(const MemoryHistogram& o) {
-    for (size_t i = 0; i < kBuckets; ++i) counts_[i] += o.counts_[i];
-    count_ += o.count_;
-    max_ = std::max(max_, o.max_);
-}
-
-uint64_t MemoryHistogram::percentile(double q) const {
-    if (count_ == 0) return 0;
-    auto rank = static_cast<uint64_t>(std::ceil(q * static_cast<double>(count_)));
-    rank = std::clamp<uint64_t>(rank, 1, count_);
-    uint64_t seen = 0;
-    for (size_t i = 0; i < kBuckets; ++i) {
-        seen += counts_[i];
-        if (seen >= rank) return std::min(upper_bound_of(i), max_);
-    }
-    return max_;
-}
-
-uint64_t MemoryHistogram::count_below(uint64_t bound) const {
-    if (bound == 0) return 0;
-    if (bound > max_) return count_;
-    uint64_t n = 0;
-    for (size_t i = 0; i < kBuckets && upper_bound_of(i) < bound; ++i) n += counts_[i];
-    return n;
-}
 
 bool TopKeys::wants(uint64_t s, std::string_view key) const {
     if (capacity_ == 0) return false;
@@ -112,7 +67,9 @@ KeyspaceTally::KeyspaceTally(const TallyLimits& l)
       big_by_bytes(l.max_big_keys, TopKeys::By::Bytes),
       big_by_elements(l.big_elements ? l.max_big_keys : 0, TopKeys::By::Elements),
       no_ttl_patterns(l.max_patterns),
-      patterns(l.max_patterns) {}
+      patterns(l.max_patterns) {
+    if (l.policy) policy.emplace(l.policy, l.max_patterns);
+}
 
 bool KeyspaceTally::is_big(const KeyFacts& k) const {
     if (k.bytes >= limits.big_bytes) return true;
@@ -122,6 +79,12 @@ bool KeyspaceTally::is_big(const KeyFacts& k) const {
 }
 
 void KeyspaceTally::add(const KeyFacts& k, bool is_ignored) {
+    if (policy && !is_ignored) {
+        // --ignore stays, as a first rule `ttl: optional`; the policy's ttl rules decide the rest.
+        const PolicyRule& rule =
+            policy->add({k.key, k.type, k.pttl_ms, k.bytes, k.elements, k.idle_s});
+        is_ignored = is_ignored || rule.ttl_exempt();
+    }
     ++keys;
     total_bytes += k.bytes;
     if (auto it = types.find(k.type); it != types.end())
@@ -132,7 +95,16 @@ void KeyspaceTally::add(const KeyFacts& k, bool is_ignored) {
         it->second += k.bytes;
     else
         type_bytes.emplace(std::string(k.type), k.bytes);
-    patterns.add(k.key, k.bytes);
+    KeyTimes times{k.pttl_ms, k.idle_s ? k.idle_s : k.freq, false};
+    if (k.idle_s) ++with_idle;
+    if (k.freq) ++with_freq;
+    if (limits.idle_over_ms && k.idle_s && k.pttl_ms < 0 && !is_ignored &&
+        idle_longer_than(static_cast<long long>(*k.idle_s), *limits.idle_over_ms)) {
+        times.idle_over = true;
+        ++idle_over;
+        idle_over_bytes += k.bytes;
+    }
+    patterns.add(k.key, k.bytes, times);
     ++ttl[ttl_bucket(k.pttl_ms)];
     memory.add(k.bytes);
     top.offer(k);
@@ -159,6 +131,10 @@ void KeyspaceTally::merge(const KeyspaceTally& o) {
     no_ttl += o.no_ttl;
     no_ttl_bytes += o.no_ttl_bytes;
     big += o.big;
+    with_idle += o.with_idle;
+    with_freq += o.with_freq;
+    idle_over += o.idle_over;
+    idle_over_bytes += o.idle_over_bytes;
     for (const auto& [t, n] : o.types) types[t] += n;
     for (const auto& [t, n] : o.type_bytes) type_bytes[t] += n;
     patterns.merge(o.patterns);
@@ -168,6 +144,7 @@ void KeyspaceTally::merge(const KeyspaceTally& o) {
     big_by_bytes.merge(o.big_by_bytes);
     big_by_elements.merge(o.big_by_elements);
     no_ttl_patterns.merge(o.no_ttl_patterns);
+    if (policy && o.policy) policy->merge(*o.policy);
 }
 
 std::vector<KeyEntry> KeyspaceTally::big_keys() const {

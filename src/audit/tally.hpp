@@ -5,12 +5,15 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "audit/log_histogram.hpp"
 #include "audit/no_ttl_patterns.hpp"
+#include "audit/policy_tally.hpp"
 
 namespace redisops {
 
@@ -21,28 +24,9 @@ struct KeyFacts {
     long long pttl_ms = -1;  // -1: no expiry
     uint64_t bytes = 0;
     std::optional<uint64_t> elements;
-};
-
-/// Percentiles within 1/16 (6.25 %) relative error from ~1000 counters, whatever the count.
-class MemoryHistogram {
-  public:
-    static constexpr size_t kSub = 16;
-    static constexpr size_t kBuckets = kSub + (64 - 4) * kSub;
-    void add(uint64_t v);
-    void merge(const MemoryHistogram& o);
-    /// The smallest bucket bound that covers q (0..1) of the values, capped at the max seen.
-    uint64_t percentile(double q) const;
-    uint64_t count() const { return count_; }
-    uint64_t max() const { return max_; }
-    /// Values below `bound`; exact when `bound` is below 16 or a power of two (bucket edges).
-    uint64_t count_below(uint64_t bound) const;
-
-  private:
-    static size_t bucket_of(uint64_t v);
-    static uint64_t upper_bound_of(size_t bucket);
-    std::array<uint64_t, kBuckets> counts_{};
-    uint64_t count_ = 0;
-    uint64_t max_ = 0;
+    std::optional<uint64_t> idle_s = std::nullopt;  // --idle: OBJECT IDLETIME (or an RDB's IDLE)
+    std::optional<uint64_t> freq =
+        std::nullopt;  // --idle under an LFU policy: OBJECT FREQ (or an RDB's FREQ)
 };
 
 struct KeyEntry {
@@ -79,7 +63,9 @@ struct TallyLimits {
     std::optional<uint64_t> big_elements;
     size_t top = 10;
     size_t max_patterns = 1000;
-    size_t max_big_keys = 1000;  // big keys listed; the count covers them all
+    size_t max_big_keys = 1000;             // big keys listed; the count covers them all
+    std::optional<long long> idle_over_ms;  // --idle-over D: no-TTL keys idle longer than D
+    std::shared_ptr<const Policy> policy;   // --policy: its ttl rules replace the no-ttl check
 };
 
 /// TTL buckets: no expiry, < 1h, 1h-24h, 1d-7d, >= 7d.
@@ -100,7 +86,11 @@ class KeyspaceTally {
     uint64_t total_bytes = 0;
     uint64_t no_ttl = 0;
     uint64_t no_ttl_bytes = 0;
-    uint64_t big = 0;  // keys over --big-bytes or --big-elements
+    uint64_t big = 0;        // keys over --big-bytes or --big-elements
+    uint64_t with_idle = 0;  // keys whose idle time was read
+    uint64_t with_freq = 0;  // keys whose LFU counter was read
+    uint64_t idle_over = 0;  // no TTL, not --ignore'd, idle longer than --idle-over
+    uint64_t idle_over_bytes = 0;
     std::map<std::string, uint64_t, std::less<>> types;
     std::map<std::string, uint64_t, std::less<>> type_bytes;  // memory by type
     std::array<uint64_t, kTtlBuckets> ttl{};
@@ -109,7 +99,8 @@ class KeyspaceTally {
     TopKeys big_by_bytes;
     TopKeys big_by_elements;
     NoTtlPatterns no_ttl_patterns;
-    NoTtlPatterns patterns;  // every key (TTL or not) by pattern: where the memory is
+    std::optional<PolicyTally> policy;  // --policy violations
+    NoTtlPatterns patterns;  // every key (TTL or not) by pattern, with its TTL range and idle times
 
     bool is_big(const KeyFacts& k) const;
     /// Big keys by bytes, then those big only by elements; largest first.

@@ -33,6 +33,7 @@ struct Batch {
     std::vector<std::string> types;
     std::vector<long long> pttl;
     std::vector<uint64_t> bytes;
+    std::vector<std::optional<uint64_t>> idle;
     std::vector<bool> gone;
     std::vector<std::optional<uint64_t>> elements;
     std::vector<size_t> length_asked;  // indexes of keys whose length command was sent
@@ -140,11 +141,14 @@ class Walk {
     void send_facts(const std::shared_ptr<Batch>& batch) {
         // Three argv vectors reused for every key: a million keys, three million commands.
         Args type{"TYPE", ""}, pttl{"PTTL", ""}, memory{"MEMORY", "USAGE", ""};
+        // OBJECT IDLETIME and OBJECT FREQ look the key up with LOOKUP_NOTOUCH as well.
+        Args idle{"OBJECT", opts_.idle_read == IdleRead::Freq ? "FREQ" : "IDLETIME", ""};
         for (const auto& key : batch->keys) {
-            type[1] = pttl[1] = memory[2] = key;
+            type[1] = pttl[1] = memory[2] = idle[2] = key;
             if (opts_.type.empty()) append_keyed(type);
             append_keyed(pttl);
             append_keyed(memory);
+            if (opts_.idle_read != IdleRead::None) append_keyed(idle);
         }
         queue_.push_back({Expect::Facts, batch, Clock::now()});
     }
@@ -154,6 +158,7 @@ class Walk {
         b.types.resize(n);
         b.pttl.resize(n);
         b.bytes.resize(n);
+        b.idle.resize(n);
         b.gone.resize(n);
         b.elements.resize(n);
         for (size_t i = 0; i < n; ++i) {
@@ -169,14 +174,19 @@ class Walk {
             if (ttl.is_error()) reply_failed("PTTL", key, ttl);
             Reply mem = read_keyed();
             if (mem.is_error()) reply_failed("MEMORY USAGE", key, mem);
+            if (opts_.idle_read != IdleRead::None) read_idle(b, i);
             b.pttl[i] = ttl.integer();
             // Deleted or expired between SCAN and now: not part of the keyspace any more.
             b.gone[i] = b.types[i] == "none" || b.pttl[i] == -2 || mem.is_nil();
             b.bytes[i] = mem.is_nil() ? 0 : static_cast<uint64_t>(mem.integer());
         }
-        if (!opts_.element_counts) return finish(b);
+        // --policy: element counts only for the keys whose rule has a max_elements.
+        const Policy* policy = result_.tally.limits.policy.get();
+        if (policy && !policy->uses_elements()) policy = nullptr;
+        if (!opts_.element_counts && !policy) return finish(b);
         for (size_t i = 0; i < n; ++i) {
             if (b.gone[i]) continue;
+            if (!opts_.element_counts && !policy->needs_elements(b.keys[i], b.types[i])) continue;
             if (const char* cmd = length_command(b.types[i])) {
                 append_keyed({cmd, b.keys[i]});
                 b.length_asked.push_back(i);
@@ -185,6 +195,17 @@ class Walk {
         if (b.length_asked.empty()) return finish(b);
         queue_.push_back({Expect::Lengths, self, Clock::now()});
         conn_.flush();
+    }
+
+    /// An error (an LFU policy refusing IDLETIME, a server without OBJECT FREQ) leaves the key
+    /// without an idle time and is reported once; it does not stop the walk.
+    void read_idle(Batch& b, size_t i) {
+        Reply r = read_keyed();
+        if (r.is_error()) {
+            if (result_.idle_refused.empty()) result_.idle_refused = r.error();
+        } else if (!r.is_nil()) {
+            b.idle[i] = static_cast<uint64_t>(std::max<long long>(0, r.integer()));
+        }
     }
 
     void on_lengths(Batch& b) {
@@ -206,7 +227,9 @@ class Walk {
                 ++result_.vanished;
                 continue;
             }
-            KeyFacts k{b.keys[i], b.types[i], b.pttl[i], b.bytes[i], b.elements[i]};
+            KeyFacts k{b.keys[i], b.types[i], b.pttl[i], b.bytes[i], b.elements[i], {}, {}};
+            if (opts_.idle_read == IdleRead::IdleTime) k.idle_s = b.idle[i];
+            if (opts_.idle_read == IdleRead::Freq) k.freq = b.idle[i];
             result_.tally.add(k, ignored(k.key));
         }
         progress_.keys.store(result_.tally.keys, std::memory_order_relaxed);

@@ -28,14 +28,19 @@ inline constexpr EnumTable kKeyTypes{"type",
                                          EnumName<std::string_view>{"stream", "XLEN", "streams"},
                                      }};
 
+/// What --idle reads per key, in the same pipeline; neither touches LRU/LFU.
+enum class IdleRead { None, IdleTime, Freq };
+
 struct WalkOptions {
-    std::string match;                // pushed to SCAN MATCH
-    std::string type;                 // pushed to SCAN TYPE
-    std::vector<std::string> ignore;  // globs of keys allowed to have no TTL
-    size_t count = 1000;              // SCAN COUNT
-    bool element_counts = false;      // STRLEN/HLEN/LLEN/SCARD/ZCARD/XLEN per key
-    double rate = 0;                  // keys per second; 0: as fast as the server answers
-    size_t expected_keys = 0;         // pre-sizes the fingerprint set
+    std::string match;                    // pushed to SCAN MATCH
+    std::string type;                     // pushed to SCAN TYPE
+    std::vector<std::string> ignore;      // globs of keys allowed to have no TTL
+    size_t count = 1000;                  // SCAN COUNT
+    bool element_counts = false;          // STRLEN/HLEN/LLEN/SCARD/ZCARD/XLEN per key
+    bool idle = false;                    // --idle: read each key's idle time (or LFU counter)
+    IdleRead idle_read = IdleRead::None;  // per node, from its maxmemory-policy
+    double rate = 0;                      // keys per second; 0: as fast as the server answers
+    size_t expected_keys = 0;             // pre-sizes the fingerprint set
     // Cluster: ASKING before each per-key command. SCAN on a node importing a slot lists the
     // keys already moved there, and without ASKING they answer MOVED (the slot is still the
     // other node's), so they would be counted by neither node.
@@ -60,6 +65,7 @@ struct WalkResult {
     std::chrono::milliseconds longest_call{0};
     std::chrono::milliseconds duration{0};
     std::optional<bool> no_touch;  // CLIENT NO-TOUCH ON accepted (only asked with element counts)
+    std::string idle_refused;      // the server's error to OBJECT IDLETIME/FREQ, if it gave one
 };
 
 /// Walks the keyspace of the db `conn` has selected. A lost connection or a timeout ends the

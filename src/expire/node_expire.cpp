@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "audit/idle.hpp"
 #include "expire/undo_log.hpp"
 #include "redis/cluster.hpp"
 #include "redis/error_kind.hpp"
@@ -218,7 +219,8 @@ void NodeExpire::apply(Connection& conn, std::vector<Key> keys, int hops) {
         bool wanted = k.expire_at == -1 || (opts_.shorten && k.expire_at > k.new_expire_at);
         if (!wanted) {
             ++c.skipped_had_ttl;
-        } else if (opts_.idle_over && (!k.idle_s || *k.idle_s * 1000 <= opts_.idle_over->count())) {
+        } else if (opts_.idle_over &&
+                   (!k.idle_s || !idle_longer_than(*k.idle_s, opts_.idle_over->count()))) {
             ++c.skipped_not_idle;
         } else {
             chosen.push_back(&k);

@@ -158,3 +158,34 @@ TEST_CASE("XML escaping keeps JUnit well-formed whatever the key holds") {
     CHECK(xml_escape("a<b>&\"c'") == "a&lt;b&gt;&amp;&quot;c&apos;");
     CHECK(xml_escape(std::string("x\x01y\rz\n", 6)) == "x?y?z\n");
 }
+
+TEST_CASE("a pattern's TTL p50 is within 1/8 above the true median, min and max exact") {
+    SpanHistogram h;
+    for (uint64_t v = 1; v <= 1001; ++v) h.add(v * 7919);
+    uint64_t truth = 501 * 7919;
+    CHECK(h.min() == 7919);
+    CHECK(h.max() == 1001 * 7919);
+    CHECK(h.percentile(0.5) >= truth);
+    CHECK(static_cast<double>(h.percentile(0.5)) <= static_cast<double>(truth) * 1.125);
+    SpanHistogram huge;
+    huge.add(uint64_t{1} << 50);  // past the last bucket: still the exact max
+    CHECK(huge.percentile(0.5) == uint64_t{1} << 50);
+}
+
+TEST_CASE("the every-key pattern table keeps no-TTL counts, TTL ranges and idle keys") {
+    TallyLimits l;
+    l.idle_over_ms = 2000;
+    KeyspaceTally t(l);
+    t.add({"a:1", "string", -1, 10, std::nullopt, 3, std::nullopt}, false);    // idle over
+    t.add({"a:2", "string", -1, 10, std::nullopt, 2, std::nullopt}, false);    // 2 s is not > 2 s
+    t.add({"a:3", "string", 5000, 10, std::nullopt, 9, std::nullopt}, false);  // has a TTL
+    t.add({"a:4", "string", -1, 10, std::nullopt, 9, std::nullopt}, true);     // --ignore'd
+    auto rows = t.patterns.sorted();
+    REQUIRE(rows.size() == 1);
+    REQUIRE(rows[0].stats);
+    CHECK(rows[0].stats->no_ttl == 3);
+    CHECK(rows[0].stats->ttl_ms.min() == 5000);
+    CHECK(rows[0].stats->idle_over == 1);
+    CHECK(rows[0].stats->idle.max() == 9);
+    CHECK(t.idle_over == 1);
+}

@@ -55,7 +55,7 @@ TEST_CASE("an unknown name is a usage error naming the flag, the valid names and
 TEST_CASE("the project's tables hold the documented names") {
     CHECK(kAlgorithms.names() == std::vector<std::string>{"sliding", "fixed", "gcra"});
     CHECK(algorithm_name(Algorithm::Gcra) == "gcra");
-    CHECK(kChecks.names() == std::vector<std::string>{"no-ttl", "big", "keys-usage"});
+    CHECK(kChecks.names() == std::vector<std::string>{"no-ttl", "big", "keys-usage", "policy"});
     CHECK(check_name(Check::KeysUsage) == "keys-usage");
     CHECK(kReportFormats.names() ==
           std::vector<std::string>{"table", "json", "junit", "prometheus", "html"});

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# The cost of the history features of scan-audit, on one server, in the same run, alternating:
+# the plain audit, --idle (OBJECT IDLETIME in the same pipeline) and --policy with 20 rules.
+# Targets: --idle <= 1.35x and --policy <= 1.05x the plain audit's wall time, peak RSS <= 64 MiB.
+# usage: bench/audit_history.sh [KEYS=1000000] [RUNS=3]
+#   REDIS_OPS=path/to/redis-ops (default build/redis-ops; use a Release build)
+# Needs ~450 MB of RAM for the server at 1M keys.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+keys=${1:-1000000}
+runs=${2:-3}
+bin=${REDIS_OPS:-build/redis-ops}
+gen=../shared/bench/gen_dataset.py
+[ -f "$gen" ] || { echo "missing $gen (the shared dataset generator)" >&2; exit 2; }
+[ -x "$bin" ] || { echo "missing $bin: build it first (cmake --build build)" >&2; exit 2; }
+
+dir=$(mktemp -d /tmp/redis-ops-bench.XXXXXX)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save "" --appendonly no --maxmemory 0 \
+  --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" >/dev/null
+trap 'kill "$(cat "$dir/redis.pid" 2>/dev/null)" 2>/dev/null || true; sleep 0.5; rm -rf "$dir"' EXIT
+for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
+
+python3 "$gen" "$keys" 7 "$dir/truth.json" | redis-cli -p "$port" --pipe >/dev/null
+echo "# loaded $(redis-cli -p "$port" dbsize) keys" >&2
+
+# 20 rules over the generator's patterns: every field kind, most keys matched by a later rule.
+cat >"$dir/policy.yaml" <<'YAML'
+defaults:
+  severity: warn
+rules:
+  - {match: "config:*", ttl: optional}
+  - {match: "lock:*", ttl: required, max_ttl: 1h}
+  - {match: "tmp:*", max_ttl: 10m}
+  - {match: "otp:*", min_ttl: 30s, max_ttl: 10m}
+  - {match: "job:*", max_bytes: 64kb}
+  - {match: "queue:*", type: list, max_elements: 100000}
+  - {match: "index:*", type: zset, max_elements: 1000000}
+  - {match: "blob:*", max_bytes: 1mb, severity: error}
+  - {match: "audit:*", ttl: forbidden}
+  - {match: "geo:*", type: zset, max_bytes: 10mb}
+  - {match: "events:*", type: stream, max_bytes: 1mb}
+  - {match: "scores:*", type: zset, max_bytes: 256kb}
+  - {match: "tags:*", type: set, max_bytes: 256kb}
+  - {match: "order:*:items", type: list, max_bytes: 256kb}
+  - {match: "ratelimit:ip:*", ttl: required, max_ttl: 1d}
+  - {match: "feed:user:*", max_bytes: 128kb}
+  - {match: "cache:product:*", ttl: required, max_ttl: 7d, max_bytes: 100kb}
+  - {match: "session:*", ttl: required, max_ttl: 30d}
+  - {match: "user:*:h", type: hash, max_bytes: 64kb}
+  - {match: "user:*:profile", max_bytes: 100kb, severity: error}
+YAML
+
+measure() {
+  local label=$1; shift
+  /usr/bin/time -f "%e %U %S %M" -o "$dir/time.txt" "$@" >"$dir/$label.json" 2>"$dir/err.txt" || true
+  echo "$label $(cat "$dir/time.txt")" >>"$dir/results.txt"
+  echo "# $label: $(cat "$dir/time.txt") (wall s, user s, sys s, max RSS KiB)" >&2
+}
+
+: >"$dir/results.txt"
+for _ in $(seq "$runs"); do
+  measure plain "$bin" -p "$port" scan-audit --format json
+  measure idle "$bin" -p "$port" scan-audit --format json --idle
+  measure policy "$bin" -p "$port" scan-audit --format json --policy "$dir/policy.yaml"
+done
+
+python3 - "$dir" "$keys" <<'PY'
+import json, statistics, sys
+d, keys = sys.argv[1], int(sys.argv[2])
+by = {}
+for label, wall, user, sys_, rss in (l.split() for l in open(f"{d}/results.txt") if l.strip()):
+    by.setdefault(label, []).append((float(wall), int(rss)))
+med = lambda label: statistics.median(x[0] for x in by[label])
+rss = lambda label: max(x[1] for x in by[label]) / 1024
+truth = json.load(open(f"{d}/truth.json"))
+print(f"scan-audit history benchmark: {keys} keys (gen_dataset.py seed 7), {len(by['plain'])} runs each, alternating")
+for label in ("plain", "idle", "policy"):
+    walls = " ".join(f"{x[0]:.2f}" for x in by[label])
+    print(f"  {label:7} wall s: {walls}   median {med(label):.2f} s, peak RSS {rss(label):.1f} MiB")
+ri, rp = med("idle") / med("plain"), med("policy") / med("plain")
+print(f"  --idle / plain:   {ri:.3f}x (target <= 1.35)")
+print(f"  --policy / plain: {rp:.3f}x (target <= 1.05)")
+peak = max(rss(l) for l in by)
+print(f"  peak RSS {peak:.1f} MiB (target <= 64)")
+for label in by:
+    r = json.load(open(f"{d}/{label}.json"))
+    assert r["complete"] and r["keys_scanned"] == truth["keys"], label
+    if label != "policy":
+        assert r["no_ttl"]["count"] == truth["no_ttl"], label
+print("  every audit complete, keys_scanned and no_ttl.count equal the generator's truth")
+ok = ri <= 1.35 and rp <= 1.05 and peak <= 64
+print("  targets met" if ok else "  TARGETS MISSED")
+PY
