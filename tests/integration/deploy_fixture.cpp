@@ -137,7 +137,7 @@ TlsRedisServer::TlsRedisServer(const TestCertificates& certs, bool require_clien
 
 TestCluster::TestCluster(int masters, int replicas_per_master) {
     int total = masters * (1 + replicas_per_master);
-    std::vector<std::string> create = {"redis-cli", "--cluster", "create"};
+    std::vector<std::string> create = {server_cli(), "--cluster", "create"};
     for (int i = 0; i < total; ++i) {
         nodes_.push_back(std::make_unique<RedisServer>(
             std::vector<std::string>{"--cluster-enabled", "yes", "--cluster-config-file",
@@ -305,7 +305,7 @@ TestSentinel::TestSentinel(std::string sentinel_password, std::string name)
           << "sentinel failover-timeout " << name_ << " 10000\n";
         if (!password_.empty()) f << "requirepass " << password_ << "\n";
     }
-    sentinel_pid_ = spawn_quiet({"redis-server", conf, "--sentinel"}, nullptr);
+    sentinel_pid_ = spawn_quiet({server_binary(), conf, "--sentinel"}, nullptr);
     // Ready when the sentinel knows the replica well enough to promote it.
     wait_for("the sentinel to see the replica", 30s, [&] {
         Reply r = sentinel_connection().command({"SENTINEL", "REPLICAS", name_});
