@@ -249,11 +249,15 @@ int run_status(Context& ctx, const LockOptions& o) {
                         "someone releases it (lock release {} --force)",
                         quote_if_needed(keys.name), quote_if_needed(keys.name)));
     }
-    if (auto policy = evicting_policy(ctx.client())) {
+    EvictionPolicy policy = eviction_policy(ctx.client());
+    if (!policy.name) {
+        ctx.warn(fmt::format("eviction policy unknown (CONFIG GET maxmemory-policy: {})",
+                             policy.unknown_because));
+    } else if (policy.may_evict()) {
         ctx.warn(
             fmt::format("maxmemory-policy is {}: under memory pressure Redis may "
                         "evict a held lock",
-                        *policy));
+                        *policy.name));
     }
     return kExitOk;
 }

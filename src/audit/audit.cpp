@@ -165,6 +165,13 @@ AuditReport run_audit(Client& client, const AuditOptions& opts, const AuditTick&
         report.duplicates += n.duplicates;
         report.vanished += n.vanished;
         report.longest_call = std::max(report.longest_call, n.longest_call);
+        if (!job.walk.memory_unavailable.empty() && report.bytes_unavailable.empty()) {
+            report.bytes_unavailable = job.walk.memory_unavailable;
+            job.notes.push_back(unavailable_note("MEMORY USAGE", report.bytes_unavailable) +
+                                " (key sizes are unavailable: null, not zero)");
+        }
+        // What could not be checked for KEYS usage is a note of the whole report too.
+        job.notes.insert(job.notes.end(), job.keys_usage.notes.begin(), job.keys_usage.notes.end());
         for (auto& note : job.notes) {
             if (std::find(report.notes.begin(), report.notes.end(), note) == report.notes.end()) {
                 report.notes.push_back(std::move(note));

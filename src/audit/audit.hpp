@@ -65,6 +65,9 @@ struct AuditReport {
     std::chrono::milliseconds longest_call{0};
     std::chrono::milliseconds duration{0};
     std::vector<std::string> notes;
+    /// Why MEMORY USAGE gave no sizes (denied, renamed); empty when bytes are known. Unknown
+    /// bytes are reported as unavailable (JSON null), never as zero.
+    std::string bytes_unavailable;
     std::optional<RdbFacts> rdb;  // set by the audits of snapshots (audit/rdb_audit.hpp)
     ServerInfo server;
     std::chrono::system_clock::time_point generated_at;  // when the walk ended

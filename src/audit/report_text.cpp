@@ -12,11 +12,14 @@ constexpr size_t kTextPatternRows = 20;
 
 std::string elements_text(const std::optional<uint64_t>& e) { return e ? std::to_string(*e) : "-"; }
 
-std::string key_rows(const OutputStyle& style, const std::vector<KeyEntry>& keys) {
+/// A size, or "n/a" when MEMORY USAGE was not available (an unknown size is not zero).
+std::string size_text(bool known, uint64_t bytes) { return known ? format_size(bytes) : "n/a"; }
+
+std::string key_rows(const OutputStyle& style, const std::vector<KeyEntry>& keys, bool known) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& k : keys) {
         rows.push_back(
-            {quote_if_needed(k.key), k.type, format_size(k.bytes), elements_text(k.elements)});
+            {quote_if_needed(k.key), k.type, size_text(known, k.bytes), elements_text(k.elements)});
     }
     return render_table(style, {"KEY", "TYPE", "BYTES", "ELEMENTS"}, rows);
 }
@@ -26,7 +29,7 @@ std::string verdict(const OutputStyle& style, const CheckOutcome& c) {
     return c.gated ? paint(style, Color::Red, "FAIL") : paint(style, Color::Yellow, "finding");
 }
 
-std::string patterns_section(const OutputStyle& style, const KeyspaceTally& t) {
+std::string patterns_section(const OutputStyle& style, const KeyspaceTally& t, bool known) {
     auto patterns = t.no_ttl_patterns.sorted();
     std::vector<std::vector<std::string>> rows;
     for (size_t i = 0; i < patterns.size() && i < kTextPatternRows; ++i) {
@@ -37,7 +40,7 @@ std::string patterns_section(const OutputStyle& style, const KeyspaceTally& t) {
             ex += quote_if_needed(k);
         }
         rows.push_back(
-            {quote_if_needed(p.pattern), std::to_string(p.keys), format_size(p.bytes), ex});
+            {quote_if_needed(p.pattern), std::to_string(p.keys), size_text(known, p.bytes), ex});
     }
     uint64_t rest_keys = t.no_ttl_patterns.other().keys,
              rest_bytes = t.no_ttl_patterns.other().bytes;
@@ -46,7 +49,7 @@ std::string patterns_section(const OutputStyle& style, const KeyspaceTally& t) {
         rest_bytes += patterns[i].bytes;
     }
     if (rest_keys > 0)
-        rows.push_back({"(other)", std::to_string(rest_keys), format_size(rest_bytes), ""});
+        rows.push_back({"(other)", std::to_string(rest_keys), size_text(known, rest_bytes), ""});
     if (rows.empty()) return "";
     return render_table(style, {"PATTERN", "KEYS", "BYTES", "EXAMPLES"}, rows);
 }
@@ -127,6 +130,7 @@ std::string xml_escape(std::string_view text) {
 std::string audit_text(const AuditReport& r, const std::vector<CheckOutcome>& checks,
                        const OutputStyle& style) {
     const KeyspaceTally& t = r.tally;
+    const bool known = r.bytes_unavailable.empty();
     auto bold = [&](std::string_view s) { return paint(style, Color::Bold, s); };
     std::string out;
     std::string state = r.complete ? paint(style, Color::Green, "complete")
@@ -158,16 +162,16 @@ std::string audit_text(const AuditReport& r, const std::vector<CheckOutcome>& ch
         return fmt::format("\n{}{}\n", bold(title), verdict_text);
     };
     out += heading("Keys without TTL", &checks[0]);
-    out += patterns_section(style, t);
+    out += patterns_section(style, t, known);
 
     out += heading("Big keys", &checks[1]);
-    if (t.big > 0) out += key_rows(style, t.big_keys());
+    if (t.big > 0) out += key_rows(style, t.big_keys(), known);
 
     out += heading("KEYS usage", &checks[2]);
     out += keys_usage_section(style, r.keys_usage);
 
     out += heading(fmt::format("Top {} keys by memory", t.limits.top), nullptr);
-    out += key_rows(style, t.top.sorted());
+    out += key_rows(style, t.top.sorted(), known);
 
     out += heading("Summary", nullptr);
     std::string types;
@@ -177,10 +181,14 @@ std::string audit_text(const AuditReport& r, const std::vector<CheckOutcome>& ch
     out += fmt::format("  TTL:    no expiry {}, <1h {}, 1h-24h {}, 1d-7d {}, >7d {}\n",
                        t.ttl[kNoExpiry], t.ttl[kUnder1h], t.ttl[kUnder24h], t.ttl[kUnder7d],
                        t.ttl[kOver7d]);
-    out += fmt::format("  memory: total {}, per key p50 {}, p90 {}, p99 {}, max {}\n",
-                       format_size(t.total_bytes), format_size(t.memory.percentile(0.5)),
-                       format_size(t.memory.percentile(0.9)),
-                       format_size(t.memory.percentile(0.99)), format_size(t.memory.max()));
+    if (known) {
+        out += fmt::format("  memory: total {}, per key p50 {}, p90 {}, p99 {}, max {}\n",
+                           format_size(t.total_bytes), format_size(t.memory.percentile(0.5)),
+                           format_size(t.memory.percentile(0.9)),
+                           format_size(t.memory.percentile(0.99)), format_size(t.memory.max()));
+    } else {
+        out += "  memory: unavailable (MEMORY USAGE not allowed or not available)\n";
+    }
     if (r.nodes.size() > 1) {
         std::vector<std::vector<std::string>> rows;
         for (const auto& n : r.nodes) {

@@ -36,6 +36,7 @@ struct Batch {
     std::vector<bool> gone;
     std::vector<std::optional<uint64_t>> elements;
     std::vector<size_t> length_asked;  // indexes of keys whose length command was sent
+    bool memory_asked = true;          // MEMORY USAGE sent for each key
 };
 
 enum class Expect { ScanPage, Facts, Lengths };
@@ -140,11 +141,12 @@ class Walk {
     void send_facts(const std::shared_ptr<Batch>& batch) {
         // Three argv vectors reused for every key: a million keys, three million commands.
         Args type{"TYPE", ""}, pttl{"PTTL", ""}, memory{"MEMORY", "USAGE", ""};
+        batch->memory_asked = result_.memory_unavailable.empty();
         for (const auto& key : batch->keys) {
             type[1] = pttl[1] = memory[2] = key;
             if (opts_.type.empty()) append_keyed(type);
             append_keyed(pttl);
-            append_keyed(memory);
+            if (batch->memory_asked) append_keyed(memory);
         }
         queue_.push_back({Expect::Facts, batch, Clock::now()});
     }
@@ -167,12 +169,20 @@ class Walk {
             }
             Reply ttl = read_keyed();
             if (ttl.is_error()) reply_failed("PTTL", key, ttl);
-            Reply mem = read_keyed();
-            if (mem.is_error()) reply_failed("MEMORY USAGE", key, mem);
+            std::optional<Reply> mem;
+            if (b.memory_asked) mem = read_keyed();
+            if (mem && mem->is_error()) {
+                // An ACL without MEMORY, or MEMORY renamed away: the audit goes on without
+                // sizes (reported as unavailable, never as zero) and stops asking.
+                if (!is_denied(classify_error(mem->error())))
+                    reply_failed("MEMORY USAGE", key, *mem);
+                if (result_.memory_unavailable.empty()) result_.memory_unavailable = mem->error();
+                mem.reset();
+            }
             b.pttl[i] = ttl.integer();
             // Deleted or expired between SCAN and now: not part of the keyspace any more.
-            b.gone[i] = b.types[i] == "none" || b.pttl[i] == -2 || mem.is_nil();
-            b.bytes[i] = mem.is_nil() ? 0 : static_cast<uint64_t>(mem.integer());
+            b.gone[i] = b.types[i] == "none" || b.pttl[i] == -2 || (mem && mem->is_nil());
+            b.bytes[i] = !mem || mem->is_nil() ? 0 : static_cast<uint64_t>(mem->integer());
         }
         if (!opts_.element_counts) return finish(b);
         for (size_t i = 0; i < n; ++i) {

@@ -59,7 +59,8 @@ struct WalkResult {
     uint64_t scan_calls = 0;
     std::chrono::milliseconds longest_call{0};
     std::chrono::milliseconds duration{0};
-    std::optional<bool> no_touch;  // CLIENT NO-TOUCH ON accepted (only asked with element counts)
+    std::optional<bool> no_touch;    // CLIENT NO-TOUCH ON accepted (only asked with element counts)
+    std::string memory_unavailable;  // MEMORY USAGE's refusal: sizes unknown (not zero)
 };
 
 /// Walks the keyspace of the db `conn` has selected. A lost connection or a timeout ends the

@@ -58,8 +58,16 @@ struct LockStatus {
 
 LockStatus lock_status(Client& client, const LockKeys& keys);
 
-/// The server's maxmemory-policy when it may evict keys with a TTL (volatile-*, allkeys-*),
-/// which could silently free a held lock; nullopt for noeviction or when CONFIG is refused.
-std::optional<std::string> evicting_policy(Client& client);
+/// The server's maxmemory-policy, or why it is unknown (managed services rename or deny CONFIG).
+struct EvictionPolicy {
+    std::optional<std::string> name;  // nullopt: unknown
+    std::string unknown_because;      // the server's answer to CONFIG GET when unknown
+    /// volatile-* and allkeys-* may evict keys with a TTL, which silently frees a held lock.
+    bool may_evict() const {
+        return name && (name->starts_with("volatile-") || name->starts_with("allkeys-"));
+    }
+};
+
+EvictionPolicy eviction_policy(Client& client);
 
 }  // namespace redisops

@@ -229,5 +229,5 @@ TEST_CASE("a mistyped choice lists the valid names and suggests the closest") {
     CHECK(checks.err.find("Did you mean 'keys-usage'?") != std::string::npos);
     auto format = run_cli({"scan-audit", "--format", "jsn"}, cli_options("", {}, 30));
     CHECK(format.exit_code == 2);
-    CHECK(format.err.find("use table, json or junit") != std::string::npos);
+    CHECK(format.err.find("use table, json, junit, prometheus or html") != std::string::npos);
 }
