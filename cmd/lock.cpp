@@ -9,6 +9,7 @@
 #include "lock/redlock.hpp"
 #include "lock/renewal.hpp"
 #include "lock/run.hpp"
+#include "print_acl.hpp"
 #include "redis/errors.hpp"
 #include "util/text.hpp"
 #include "util/units.hpp"
@@ -335,6 +336,10 @@ void setup_lock(CLI::App& app, Context& ctx) {
     CLI::App* lock = app.add_subcommand(
         "lock", "Distributed locks: acquire, release, extend, status, and run a command under one");
     lock->require_subcommand(1);
+    auto acl_prefix = std::make_shared<std::string>("lock:");
+    lock->add_option("--prefix", *acl_prefix, "With --print-acl: the key prefix of the locks")
+        ->capture_default_str();
+    add_print_acl(lock, ctx, "redis-ops-lock", [acl_prefix] { return lock_acl(*acl_prefix); });
     setup_acquire(lock, ctx);
     setup_release(lock, ctx);
     setup_extend(lock, ctx);

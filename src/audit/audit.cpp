@@ -72,9 +72,9 @@ void run_node(NodeJob& job, const Client& client, const AuditOptions& opts) {
         walk_keyspace(conn, w, job.progress, job.walk);
         if (job.walk.no_touch == false) {
             job.notes.push_back(fmt::format(
-                "{} does not support CLIENT NO-TOUCH (Redis < 7.2): the element counts of "
-                "--big-elements refreshed the LRU/LFU of the keys they counted",
-                job.report.source));
+                "{} on {}: the element counts of --big-elements refreshed the LRU/LFU of the "
+                "keys they counted",
+                unavailable_note("CLIENT NO-TOUCH", job.walk.no_touch_error), job.report.source));
         }
     } catch (const ConnectionError& e) {
         job.walk.complete = false;

@@ -16,6 +16,16 @@
 
 namespace redisops {
 
+/// Every command a live scan-audit sends, for --print-acl: the walk (SCAN, TYPE, PTTL, MEMORY
+/// USAGE, ASKING on a cluster, the length commands of --big-elements), INFO, and the optional
+/// evidence of KEYS usage (a note when missing, never a failure). CLIENT NO-TOUCH (Redis 7.2+,
+/// Valkey 8) is apart, in kAuditNewerCommands: older servers reject its name in ACL rules.
+inline constexpr const char* kAuditNewerCommands[] = {"client|no-touch"};
+inline constexpr const char* kAuditCommands[] = {
+    "scan",        "type",        "pttl",       "memory|usage", "asking", "strlen",
+    "hlen",        "llen",        "scard",      "zcard",        "xlen",   "info",
+    "slowlog|get", "client|list", "acl|whoami", "acl|dryrun"};
+
 struct AuditOptions {
     WalkOptions walk;
     TallyLimits limits;

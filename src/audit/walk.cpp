@@ -245,7 +245,9 @@ void walk_keyspace(Connection& conn, const WalkOptions& opts, WalkProgress& prog
     try {
         if (opts.element_counts) {
             // Length commands touch LRU/LFU; CLIENT NO-TOUCH (Redis 7.2+) stops that.
-            result.no_touch = !conn.command_unchecked({"CLIENT", "NO-TOUCH", "ON"}).is_error();
+            Reply r = conn.command_unchecked({"CLIENT", "NO-TOUCH", "ON"});
+            result.no_touch = !r.is_error();
+            if (r.is_error()) result.no_touch_error = r.error();
         }
         Walk(conn, opts, progress, result).run();
     } catch (const ConnectionError& e) {

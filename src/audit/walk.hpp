@@ -60,6 +60,7 @@ struct WalkResult {
     std::chrono::milliseconds longest_call{0};
     std::chrono::milliseconds duration{0};
     std::optional<bool> no_touch;    // CLIENT NO-TOUCH ON accepted (only asked with element counts)
+    std::string no_touch_error;      // CLIENT NO-TOUCH's refusal (too old, or not allowed)
     std::string memory_unavailable;  // MEMORY USAGE's refusal: sizes unknown (not zero)
 };
 

@@ -87,6 +87,16 @@ LockStatus lock_status(Client& client, const LockKeys& keys) {
     return s;
 }
 
+AclRules lock_acl(std::string_view prefix) {
+    AclRules rules;
+    std::string keys = prefix_glob(prefix);
+    // Companions are "{<key>}:fence" (same_slot_key): the hash tag wraps the whole lock key.
+    rules.keys = {keys, "{" + keys + "}:*"};
+    rules.channels = {"{" + keys + "}:released"};
+    rules.add_commands(kLockCommands);
+    return rules;
+}
+
 EvictionPolicy eviction_policy(Client& client) {
     Reply r = client.connection().command_unchecked({"CONFIG", "GET", "maxmemory-policy"});
     if (r.is_error()) return {std::nullopt, std::string(r.error())};

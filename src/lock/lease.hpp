@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "acl/acl_rules.hpp"
 #include "redis/client.hpp"
 
 namespace redisops {
@@ -24,6 +25,17 @@ struct LockKeys {
     /// Throws UsageError for an empty name.
     static LockKeys make(std::string_view name, std::string_view prefix);
 };
+
+/// Every command `lock` sends, its scripts' calls included (ACL checks those too), for
+/// --print-acl: the scripts (EVALSHA, SCRIPT LOAD on NOSCRIPT; GET SET INCR PEXPIRE PTTL DEL
+/// PUBLISH inside), status reads, and the release channel a waiter subscribes to.
+inline constexpr const char* kLockCommands[] = {"evalsha", "script|load", "get",  "set",
+                                                "incr",    "pexpire",     "pttl", "del",
+                                                "publish", "subscribe"};
+
+/// The rules for locks under `prefix`: the lock keys, their same-slot companions
+/// ({<prefix>…}:fence and the like) and release channels, and kLockCommands.
+AclRules lock_acl(std::string_view prefix);
 
 /// A new token: 16 bytes (128 bits) from the OS CSPRNG as 32 hex digits, the format redis-py
 /// uses, so either tool can hand its token to the other.
