@@ -257,3 +257,29 @@ TEST_CASE("scan-audit --print-acl: a read-only user audits completely; each comm
         c.command({"ACL", "DELUSER", "redis-ops-audit"});
     }
 }
+
+TEST_CASE("expire --print-acl covers expire with an undo log, and --undo") {
+    RedisServer server;
+    Connection c = server.connect();
+    std::string printed = printed_acl({"expire", "--match", "cart:*"});
+    CHECK(printed.find("~cart:*") != std::string::npos);
+    std::string log = server.dir() + "/undo.jsonl";
+    auto ops = [&](const std::string& user) {
+        for (int i = 0; i < 5; ++i) c.command({"SET", "cart:" + std::to_string(i), "x"});
+        return first_failure({
+            [&] {
+                return as(server, user,
+                          {"expire", "--match", "cart:*", "--ttl", "1h", "--undo-log", log});
+            },
+            [&] {
+                return as(server, user, {"expire", "--undo", log});
+            },
+        });
+    };
+    create_user(c, printed);
+    CliResult all = ops("redis-ops-expire");
+    INFO("stderr: " << all.err);
+    CHECK(all.exit_code == 0);
+    for (int i = 0; i < 5; ++i)
+        CHECK(c.command({"PTTL", "cart:" + std::to_string(i)}).integer() == -1);
+}
