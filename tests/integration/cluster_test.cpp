@@ -57,6 +57,28 @@ TEST_CASE("keys are routed to the master that owns their slot") {
     }
 }
 
+TEST_CASE("routing falls back to CLUSTER SLOTS where CLUSTER SHARDS is not allowed") {
+    TestCluster& cluster = shared_cluster();
+    for (size_t n = 0; n < 3; ++n) {
+        cluster.node(n).connect().command(
+            {"ACL", "SETUSER", "noshards", "on", ">pw", "~*", "+@all", "-cluster|shards"});
+    }
+    ConnectionOptions o = cluster.options();
+    o.user = "noshards";
+    o.password = "pw";
+    Client client(o);
+    CHECK(client.masters().size() == 3);
+    std::string p = unique_prefix("slots");
+    for (size_t n = 0; n < 3; ++n) {
+        std::string key = key_on(cluster, n, p);
+        client.command_for_key(key, {"SET", key, "v"});
+        CHECK(node_has(cluster, n, key));
+        client.command_for_key(key, {"DEL", key});
+    }
+    for (size_t n = 0; n < 3; ++n)
+        cluster.node(n).connect().command({"ACL", "DELUSER", "noshards"});
+}
+
 TEST_CASE("masters() lists every master once and connection_to reaches each") {
     TestCluster& cluster = shared_cluster();
     Client client(cluster.options());
