@@ -45,6 +45,8 @@ class Context {
     GlobalOptions global;
     /// Set by the parsed leaf subcommand's callback; run by main after parsing.
     std::function<int()> action;
+    /// Set by --print-acl (cmd/print_acl.hpp): run instead of the action, without connecting.
+    std::function<int()> print_acl;
 
     /// The connection options the flags, URL and environment describe. Throws UsageError.
     ConnectionOptions connection_options() const;

@@ -11,6 +11,7 @@
 #include "expire/report.hpp"
 #include "expire/undo.hpp"
 #include "expire/undo_log.hpp"
+#include "print_acl.hpp"
 #include "progress.hpp"
 #include "stream/stop.hpp"
 #include "util/units.hpp"
@@ -142,6 +143,12 @@ void setup_expire(CLI::App& app, Context& ctx) {
         "4 server error, 130 interrupted after the page in flight.");
     sub->add_option("--match", f->match, "Keys matching GLOB (SCAN MATCH; repeatable)")
         ->type_name("GLOB");
+    add_print_acl(sub, ctx, "redis-ops-expire", [f] {
+        AclRules rules;
+        rules.keys = f->match.empty() ? std::vector<std::string>{"*"} : f->match;
+        rules.add_commands(kExpireCommands);
+        return rules;
+    });
     sub->add_option("--ttl", f->ttl, "The TTL to give (e.g. 7d); required")->type_name("DURATION");
     sub->add_option("--exclude", f->exclude, "Leave keys matching GLOB alone (repeatable)")
         ->type_name("GLOB");

@@ -11,6 +11,7 @@
 #include "lock/renewal.hpp"
 #include "lock/run.hpp"
 #include "lock_list.hpp"
+#include "print_acl.hpp"
 #include "redis/errors.hpp"
 #include "util/text.hpp"
 #include "util/units.hpp"
@@ -272,11 +273,15 @@ int run_status(Context& ctx, const LockOptions& o) {
                         "someone releases it (lock release {} --force)",
                         quote_if_needed(keys.name), quote_if_needed(keys.name)));
     }
-    if (auto policy = evicting_policy(ctx.client())) {
+    EvictionPolicy policy = eviction_policy(ctx.client());
+    if (!policy.name) {
+        ctx.warn(fmt::format("eviction policy unknown (CONFIG GET maxmemory-policy: {})",
+                             policy.unknown_because));
+    } else if (policy.may_evict()) {
         ctx.warn(
             fmt::format("maxmemory-policy is {}: under memory pressure Redis may "
                         "evict a held lock",
-                        *policy));
+                        *policy.name));
     }
     return kExitOk;
 }
@@ -357,6 +362,10 @@ void setup_lock(CLI::App& app, Context& ctx) {
     CLI::App* lock = app.add_subcommand(
         "lock", "Distributed locks: acquire, release, extend, status, and run a command under one");
     lock->require_subcommand(1);
+    auto acl_prefix = std::make_shared<std::string>("lock:");
+    lock->add_option("--prefix", *acl_prefix, "With --print-acl: the key prefix of the locks")
+        ->capture_default_str();
+    add_print_acl(lock, ctx, "redis-ops-lock", [acl_prefix] { return lock_acl(*acl_prefix); });
     setup_acquire(lock, ctx);
     setup_release(lock, ctx);
     setup_extend(lock, ctx);

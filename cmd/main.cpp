@@ -106,8 +106,10 @@ int main(int argc, char** argv) {
                 "interface may not be safe.\n",
                 stderr);
         }
-        if (!ctx.action) return fail(kExitUsage, "missing subcommand; run with --help for usage");
-        int status = ctx.action();
+        if (!ctx.action && !ctx.print_acl) {
+            return fail(kExitUsage, "missing subcommand; run with --help for usage");
+        }
+        int status = ctx.print_acl ? ctx.print_acl() : ctx.action();
         ctx.sink().close();  // the last write and the close are checked too
         return status;
     } catch (const BrokenPipe&) {

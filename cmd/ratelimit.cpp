@@ -3,6 +3,7 @@
 
 #include "choices.hpp"
 #include "context.hpp"
+#include "print_acl.hpp"
 #include "ratelimit/rate_limit.hpp"
 #include "util/text.hpp"
 #include "util/units.hpp"
@@ -127,6 +128,15 @@ void setup_ratelimit(CLI::App& app, Context& ctx) {
     auto* sub = app.add_subcommand(
         "ratelimit", "Exact rate limits on the server's clock (exit 0 allowed, 1 limited)");
     sub->require_subcommand(1);
+    auto acl_prefix = std::make_shared<std::string>(RateLimit{}.prefix);
+    sub->add_option("--prefix", *acl_prefix, "With --print-acl: the key prefix of the limits")
+        ->capture_default_str();
+    add_print_acl(sub, ctx, "redis-ops-ratelimit", [acl_prefix] {
+        AclRules rules;
+        rules.keys = {prefix_glob(*acl_prefix)};
+        rules.add_commands(kRateLimitCommands);
+        return rules;
+    });
     setup_decision(sub, ctx, "hit", "Consume --cost units when they fit: exit 0 allowed, 1 limited",
                    true);
     setup_decision(sub, ctx, "status",

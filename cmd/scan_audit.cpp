@@ -16,6 +16,7 @@
 #include "audit/walk.hpp"
 #include "choices.hpp"
 #include "context.hpp"
+#include "print_acl.hpp"
 #include "progress.hpp"
 #include "redis/errors.hpp"
 #include "util/atomic_file.hpp"
@@ -179,6 +180,14 @@ void setup_scan_audit(CLI::App& app, Context& ctx) {
         "Exit: 0 within thresholds, 1 a --fail-on check crossed, 3 the audit was cut short.");
     WalkOptions& w = f->audit.walk;
     sub->add_option("--match", w.match, "Only keys matching GLOB (SCAN MATCH)")->type_name("GLOB");
+    add_print_acl(sub, ctx, "redis-ops-audit", [f] {
+        AclRules rules;
+        rules.read_only = true;  // an audit reads; nothing it sends writes a key
+        rules.keys = {f->audit.walk.match.empty() ? "*" : f->audit.walk.match};
+        rules.add_commands(kAuditCommands);
+        rules.newer_commands.assign(std::begin(kAuditNewerCommands), std::end(kAuditNewerCommands));
+        return rules;
+    });
     sub->add_option("--type", w.type, "Only keys of this type (SCAN TYPE): string, hash, list, …")
         ->type_name("T")
         ->check(suggests(kKeyTypes.names(), "MODULE-TYPE"));

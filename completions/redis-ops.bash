@@ -36,24 +36,24 @@ _redis_ops_flags() {
         'session destroy') echo '--help --layout --prefix --index-prefix --namespace --user-field' ;;
         'session destroy-all') echo '--help --layout --prefix --index-prefix --namespace --user-field --user-id --rate' ;;
         'session stats') echo '--help --layout --prefix --index-prefix --namespace --user-field --rate --top' ;;
-        'lock') echo '--help' ;;
-        'lock acquire') echo '--help --prefix --ttl --wait --token -E --conflict-exit-code --fence-ttl --redlock' ;;
-        'lock release') echo '--help --prefix --token --force --redlock' ;;
-        'lock extend') echo '--help --prefix --token --ttl --redlock' ;;
-        'lock status') echo '--help --prefix' ;;
-        'lock run') echo '--help --prefix --ttl --wait --max-hold --grace -E --conflict-exit-code --fence-ttl --redlock' ;;
-        'lock list') echo '--help --prefix --match' ;;
-        'ratelimit') echo '--help' ;;
-        'ratelimit hit') echo '--help --prefix --limit --window --algorithm --cost' ;;
-        'ratelimit status') echo '--help --prefix --limit --window --algorithm --cost' ;;
-        'ratelimit reset') echo '--help --prefix --algorithm' ;;
+        'lock') echo '--help --prefix --print-acl' ;;
+        'lock acquire') echo '--help --prefix --ttl --wait --token -E --conflict-exit-code --fence-ttl --redlock --print-acl' ;;
+        'lock release') echo '--help --prefix --token --force --redlock --print-acl' ;;
+        'lock extend') echo '--help --prefix --token --ttl --redlock --print-acl' ;;
+        'lock status') echo '--help --prefix --print-acl' ;;
+        'lock run') echo '--help --prefix --ttl --wait --max-hold --grace -E --conflict-exit-code --fence-ttl --redlock --print-acl' ;;
+        'lock list') echo '--help --prefix --match --print-acl' ;;
+        'ratelimit') echo '--help --prefix --print-acl' ;;
+        'ratelimit hit') echo '--help --prefix --limit --window --algorithm --cost --print-acl' ;;
+        'ratelimit status') echo '--help --prefix --limit --window --algorithm --cost --print-acl' ;;
+        'ratelimit reset') echo '--help --prefix --algorithm --print-acl' ;;
         'stream') echo '--help' ;;
         'stream tail') echo '--help --from --count -f --follow --format --group --consumer --create-group --ack --claim-idle --block --batch' ;;
         'stream info') echo '--help' ;;
         'pubsub') echo '--help' ;;
         'pubsub tail') echo '--help --pattern --shard --format --count' ;;
-        'scan-audit') echo '--help --match --type --big-bytes --big-elements --top --ignore --fail-on --max-no-ttl --format --output --rate --count --max-patterns --idle --idle-over --policy --baseline --baseline-slack --replica --rdb --rdb-sync' ;;
-        'expire') echo '--help --match --ttl --exclude --type --shorten --jitter --idle-over --limit --rate --count --max-patterns --dry-run --undo-log --undo' ;;
+        'scan-audit') echo '--help --match --print-acl --type --big-bytes --big-elements --top --ignore --fail-on --max-no-ttl --format --output --rate --count --max-patterns --idle --idle-over --policy --baseline --baseline-slack --replica --rdb --rdb-sync' ;;
+        'expire') echo '--help --match --print-acl --ttl --exclude --type --shorten --jitter --idle-over --limit --rate --count --max-patterns --dry-run --undo-log --undo' ;;
     esac
 }
 
@@ -177,6 +177,11 @@ _redis_ops_valued() {
                 --top) return 0 ;;
             esac
             ;;
+        'lock')
+            case $2 in
+                --prefix) return 0 ;;
+            esac
+            ;;
         'lock acquire')
             case $2 in
                 --prefix) return 0 ;;
@@ -224,6 +229,11 @@ _redis_ops_valued() {
             case $2 in
                 --prefix) return 0 ;;
                 --match) return 0 ;;
+            esac
+            ;;
+        'ratelimit')
+            case $2 in
+                --prefix) return 0 ;;
             esac
             ;;
         'ratelimit hit')

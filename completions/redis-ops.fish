@@ -77,6 +77,11 @@ function __redis_ops_valued --description 'Does flag $argv[2] take a value in $a
                 case --layout --prefix --index-prefix --namespace --user-field --rate --top
                     return 0
             end
+        case 'lock'
+            switch $argv[2]
+                case --prefix
+                    return 0
+            end
         case 'lock acquire'
             switch $argv[2]
                 case --prefix --ttl --wait --token -E --conflict-exit-code --fence-ttl --redlock
@@ -105,6 +110,11 @@ function __redis_ops_valued --description 'Does flag $argv[2] take a value in $a
         case 'lock list'
             switch $argv[2]
                 case --prefix --match
+                    return 0
+            end
+        case 'ratelimit'
+            switch $argv[2]
+                case --prefix
                     return 0
             end
         case 'ratelimit hit'
@@ -345,6 +355,8 @@ complete -c redis-ops -n '__redis_ops_in \'session stats\'' -l user-field -x -d 
 complete -c redis-ops -n '__redis_ops_in \'session stats\'' -l rate -x -d 'Scans read at most KEYS/S keys a second per node (0: no limit)'
 complete -c redis-ops -n '__redis_ops_in \'session stats\'' -l top -x -d 'How many top users to show'
 complete -c redis-ops -n '__redis_ops_in \'lock\'' -l help -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'lock\'' -l prefix -x -d 'With --print-acl: the key prefix of the locks'
+complete -c redis-ops -n '__redis_ops_in \'lock\'' -l print-acl -d 'Print the ACL SETUSER rules (keys, channels, commands) this needs, and exit'
 complete -c redis-ops -n '__redis_ops_in \'lock acquire\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'lock acquire\'' -l prefix -x -d 'Key prefix; \'\' addresses locks kept under the bare name (redis-py)'
 complete -c redis-ops -n '__redis_ops_in \'lock acquire\'' -l ttl -x -d 'Lock lifetime (default 30s)'
@@ -378,6 +390,8 @@ complete -c redis-ops -n '__redis_ops_in \'lock list\'' -l help -d 'Show help an
 complete -c redis-ops -n '__redis_ops_in \'lock list\'' -l prefix -x -d 'Key prefix; \'\' (locks of other libraries under bare names) needs --match'
 complete -c redis-ops -n '__redis_ops_in \'lock list\'' -l match -x -d 'Only locks whose name matches this glob'
 complete -c redis-ops -n '__redis_ops_in \'ratelimit\'' -l help -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'ratelimit\'' -l prefix -x -d 'With --print-acl: the key prefix of the limits'
+complete -c redis-ops -n '__redis_ops_in \'ratelimit\'' -l print-acl -d 'Print the ACL SETUSER rules (keys, channels, commands) this needs, and exit'
 complete -c redis-ops -n '__redis_ops_in \'ratelimit hit\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'ratelimit hit\'' -l prefix -x -d 'Key prefix'
 complete -c redis-ops -n '__redis_ops_in \'ratelimit hit\'' -l limit -x -d 'Units allowed per window (the burst, for gcra)'
@@ -415,6 +429,7 @@ complete -c redis-ops -n '__redis_ops_in \'pubsub tail\'' -l format -x -a 'text 
 complete -c redis-ops -n '__redis_ops_in \'pubsub tail\'' -l count -x -d 'Stop after N messages'
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l match -x -d 'Only keys matching GLOB (SCAN MATCH)'
+complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l print-acl -d 'Print the ACL SETUSER rules (keys, channels, commands) this needs, and exit'
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l type -x -a 'string list set zset hash stream' -d 'Only keys of this type (SCAN TYPE): string, hash, list, …'
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l big-bytes -x -d 'A key this big or bigger is big (default 100kb)'
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l big-elements -x -d 'A key with N or more elements is big; counts elements'
@@ -437,6 +452,7 @@ complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l rdb -r -F -d 'Audit 
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l rdb-sync -d 'Stream a snapshot from each master over replication and audit it'
 complete -c redis-ops -n '__redis_ops_in \'expire\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'expire\'' -l match -x -d 'Keys matching GLOB (SCAN MATCH; repeatable)'
+complete -c redis-ops -n '__redis_ops_in \'expire\'' -l print-acl -d 'Print the ACL SETUSER rules (keys, channels, commands) this needs, and exit'
 complete -c redis-ops -n '__redis_ops_in \'expire\'' -l ttl -x -d 'The TTL to give (e.g. 7d); required'
 complete -c redis-ops -n '__redis_ops_in \'expire\'' -l exclude -x -d 'Leave keys matching GLOB alone (repeatable)'
 complete -c redis-ops -n '__redis_ops_in \'expire\'' -l type -x -d 'Only keys of this type (SCAN TYPE)'

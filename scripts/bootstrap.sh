@@ -20,6 +20,27 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# Valkey 8, the second supported server, comes from Debian's bookworm-backports suite: add its
+# apt source when no source names that suite, then install from it.
+backports=(valkey-server valkey-tools)
+missing=()
+for p in "${backports[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  if ! grep -Rqs '^[^#]*bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    echo "bootstrap: adding the bookworm-backports apt source" >&2
+    printf '%s\n' 'Types: deb' 'URIs: http://deb.debian.org/debian' 'Suites: bookworm-backports' \
+      'Components: main' 'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' |
+      $sudo tee /etc/apt/sources.list.d/bookworm-backports.sources >/dev/null
+  fi
+  echo "bootstrap: installing ${missing[*]} from bookworm-backports" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+    -t bookworm-backports "${missing[@]}" >/dev/null
+fi
+
 # playwright-core for tests/browser (it drives Debian's chromium; it never downloads a browser).
 if command -v npm >/dev/null 2>&1; then
   if [ ! -d tests/browser/node_modules/playwright-core ] ||

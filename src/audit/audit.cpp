@@ -102,9 +102,9 @@ void run_node(NodeJob& job, const Client& client, const AuditOptions& opts) {
         }
         if (job.walk.no_touch == false) {
             job.notes.push_back(fmt::format(
-                "{} does not support CLIENT NO-TOUCH (Redis < 7.2): the element counts of "
-                "--big-elements refreshed the LRU/LFU of the keys they counted",
-                job.report.source));
+                "{} on {}: the element counts of --big-elements refreshed the LRU/LFU of the "
+                "keys they counted",
+                unavailable_note("CLIENT NO-TOUCH", job.walk.no_touch_error), job.report.source));
         }
     } catch (const ConnectionError& e) {
         job.walk.complete = false;
@@ -197,6 +197,13 @@ AuditReport run_audit(Client& client, const AuditOptions& opts, const AuditTick&
         report.duplicates += n.duplicates;
         report.vanished += n.vanished;
         report.longest_call = std::max(report.longest_call, n.longest_call);
+        if (!job.walk.memory_unavailable.empty() && report.bytes_unavailable.empty()) {
+            report.bytes_unavailable = job.walk.memory_unavailable;
+            job.notes.push_back(unavailable_note("MEMORY USAGE", report.bytes_unavailable) +
+                                " (key sizes are unavailable: null, not zero)");
+        }
+        // What could not be checked for KEYS usage is a note of the whole report too.
+        job.notes.insert(job.notes.end(), job.keys_usage.notes.begin(), job.keys_usage.notes.end());
         for (auto& note : job.notes) {
             if (std::find(report.notes.begin(), report.notes.end(), note) == report.notes.end()) {
                 report.notes.push_back(std::move(note));

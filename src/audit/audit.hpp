@@ -17,6 +17,16 @@
 
 namespace redisops {
 
+/// Every command a live scan-audit sends, for --print-acl: the walk (SCAN, TYPE, PTTL, MEMORY
+/// USAGE, ASKING on a cluster, the length commands of --big-elements), INFO, and the optional
+/// evidence of KEYS usage (a note when missing, never a failure). CLIENT NO-TOUCH (Redis 7.2+,
+/// Valkey 8) is apart, in kAuditNewerCommands: older servers reject its name in ACL rules.
+inline constexpr const char* kAuditNewerCommands[] = {"client|no-touch"};
+inline constexpr const char* kAuditCommands[] = {
+    "scan",        "type",        "pttl",       "memory|usage", "asking", "strlen",
+    "hlen",        "llen",        "scard",      "zcard",        "xlen",   "info",
+    "slowlog|get", "client|list", "acl|whoami", "acl|dryrun"};
+
 struct AuditOptions {
     WalkOptions walk;
     TallyLimits limits;
@@ -68,6 +78,9 @@ struct AuditReport {
     std::chrono::milliseconds longest_call{0};
     std::chrono::milliseconds duration{0};
     std::vector<std::string> notes;
+    /// Why MEMORY USAGE gave no sizes (denied, renamed); empty when bytes are known. Unknown
+    /// bytes are reported as unavailable (JSON null), never as zero.
+    std::string bytes_unavailable;
     std::optional<RdbFacts> rdb;  // set by the audits of snapshots (audit/rdb_audit.hpp)
     std::optional<BaselineVerdict> baseline;  // --baseline: the findings' classes
     ServerInfo server;

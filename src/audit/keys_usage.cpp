@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "redis/error_kind.hpp"
 #include "redis/errors.hpp"
 
 namespace redisops {
@@ -26,7 +27,7 @@ std::string lower(std::string_view s) {
 void read_commandstats(Connection& conn, KeysUsage& u) {
     Reply r = conn.command_unchecked({"INFO", "commandstats"});
     if (r.is_error()) {
-        u.notes.push_back(fmt::format("INFO commandstats refused: {}", r.error()));
+        u.notes.push_back(unavailable_note("INFO commandstats", r.error()));
         return;
     }
     for_each_line(r.str(), [&](std::string_view line) {
@@ -42,7 +43,7 @@ void read_slowlog(Connection& conn, const std::string& node, KeysUsage& u) {
     // 128 newest entries: slowlog-max-len defaults to 128, and SLOWLOG GET is O(N).
     Reply r = conn.command_unchecked({"SLOWLOG", "GET", "128"});
     if (r.is_error()) {
-        u.notes.push_back(fmt::format("SLOWLOG GET refused: {}", r.error()));
+        u.notes.push_back(unavailable_note("SLOWLOG", r.error()));
         return;
     }
     for (size_t i = 0; i < r.size(); ++i) {
@@ -63,7 +64,7 @@ void read_slowlog(Connection& conn, const std::string& node, KeysUsage& u) {
 void read_client_list(Connection& conn, const std::string& node, KeysUsage& u) {
     Reply r = conn.command_unchecked({"CLIENT", "LIST"});
     if (r.is_error()) {
-        u.notes.push_back(fmt::format("CLIENT LIST refused: {}", r.error()));
+        u.notes.push_back(unavailable_note("CLIENT LIST", r.error()));
         return;
     }
     for_each_line(r.str(), [&](std::string_view line) {
@@ -76,20 +77,36 @@ void read_client_list(Connection& conn, const std::string& node, KeysUsage& u) {
 void read_acl(Connection& conn, KeysUsage& u) {
     Reply who = conn.command_unchecked({"ACL", "WHOAMI"});
     if (who.is_error()) {
-        u.notes.push_back(fmt::format("ACL WHOAMI refused: {}", who.error()));
+        u.notes.push_back(unavailable_note("ACL WHOAMI", who.error()));
         return;
     }
     u.acl_user = who.str();
     // ACL DRYRUN (Redis 7.0+) answers OK, or a bulk string saying why the command is denied.
     Reply dry = conn.command_unchecked({"ACL", "DRYRUN", u.acl_user, "KEYS", "*"});
     if (dry.is_error()) {
-        u.notes.push_back(fmt::format("ACL DRYRUN unavailable: {}", dry.error()));
+        u.notes.push_back(unavailable_note("ACL DRYRUN", dry.error()));
         return;
     }
     u.acl_allows = dry.view().is_status() && dry.str() == "OK";
 }
 
 }  // namespace
+
+// An ACL denial and a renamed or disabled command read differently: the user knows whom to ask.
+std::string unavailable_note(std::string_view what, std::string_view error) {
+    switch (classify_error(error)) {
+        case ErrorKind::NoPerm:
+            return fmt::format("{} is not allowed for this user: {}", what, error);
+        case ErrorKind::UnknownCommand:
+        case ErrorKind::UnknownSubcommand:
+            return fmt::format(
+                "{} is not available on this server (renamed, disabled or too "
+                "old): {}",
+                what, error);
+        default:
+            return fmt::format("{} failed: {}", what, error);
+    }
+}
 
 std::string info_field(std::string_view line, std::string_view field, char sep) {
     size_t pos = 0;

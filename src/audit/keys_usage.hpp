@@ -44,6 +44,10 @@ struct KeysUsage {
     void merge(const KeysUsage& o);
 };
 
+/// The note for an optional source the server would not give (`what`: "SLOWLOG" …): "… is not
+/// allowed for this user: NOPERM …", or not available when renamed, disabled or too old.
+std::string unavailable_note(std::string_view what, std::string_view error);
+
 /// Gathers the evidence from one node. Permission errors become notes, never exceptions;
 /// a lost connection throws ConnectionError.
 KeysUsage inspect_keys_usage(Connection& conn, const std::string& node);

@@ -241,6 +241,31 @@ std::vector<TtlBand> ttl_distribution(const KeyspaceTally& t) {
             {"over_7d", "7 days or more", t.ttl[kOver7d]}};
 }
 
+namespace {
+
+/// Without MEMORY USAGE every size is unknown: null, never a zero that reads as "empty".
+void null_bytes(json& j) {
+    if (j.is_array()) {
+        for (auto& e : j) null_bytes(e);
+        return;
+    }
+    if (!j.is_object()) return;
+    for (auto& [field, value] : j.items()) {
+        bool size = field == "bytes" || (field.ends_with("_bytes") && !field.starts_with("big_"));
+        if (size) {
+            value = nullptr;
+        } else {
+            null_bytes(value);
+        }
+    }
+    if (j.contains("memory")) {
+        j["memory"]["by_type"] = nullptr;
+        j["memory"]["size_distribution"] = nullptr;
+    }
+}
+
+}  // namespace
+
 nlohmann::json audit_json(const AuditReport& r, const std::vector<CheckOutcome>& checks) {
     const KeyspaceTally& t = r.tally;
     const WalkOptions& w = r.options.walk;
@@ -304,7 +329,9 @@ nlohmann::json audit_json(const AuditReport& r, const std::vector<CheckOutcome>&
     if (r.options.walk.idle) j["idle"] = idle_json(r, idle);
     j["keys_command"] = keys_command_json(r.keys_usage);
     // From a snapshot, `bytes` are serialized sizes; MEMORY USAGE is what a live walk reports.
-    j["bytes_source"] = r.rdb ? "rdb" : "memory_usage";
+    j["bytes_source"] = r.rdb                         ? "rdb"
+                        : r.bytes_unavailable.empty() ? "memory_usage"
+                                                      : "unavailable";
     if (r.rdb) {
         j["est_memory_bytes"] = r.rdb->est_memory_bytes;
         j["rdb"] = rdb_json(*r.rdb);
@@ -340,6 +367,7 @@ nlohmann::json audit_json(const AuditReport& r, const std::vector<CheckOutcome>&
     if (base) {
         for (const auto& n : base->notes) j["notes"].push_back(n);
     }
+    if (!r.bytes_unavailable.empty()) null_bytes(j);
     return j;
 }
 

@@ -127,10 +127,14 @@ std::string audit_prometheus(const AuditReport& r, const std::vector<CheckOutcom
     for (const auto& s : scopes) {
         for (const auto& [type, n] : s.tally->types) e.sample(s.with("type", label_value(type)), n);
     }
-    e.family("memory_bytes", "Memory the keys use (MEMORY USAGE), by Redis type.");
-    for (const auto& s : scopes) {
-        for (const auto& [type, n] : s.tally->type_bytes)
-            e.sample(s.with("type", label_value(type)), n);
+    // Without MEMORY USAGE the byte families are left out: an absent series, not a zero.
+    const bool bytes_known = r.bytes_unavailable.empty();
+    if (bytes_known) {
+        e.family("memory_bytes", "Memory the keys use (MEMORY USAGE), by Redis type.");
+        for (const auto& s : scopes) {
+            for (const auto& [type, n] : s.tally->type_bytes)
+                e.sample(s.with("type", label_value(type)), n);
+        }
     }
     e.family(
         "no_ttl_keys",
@@ -141,10 +145,12 @@ std::string audit_prometheus(const AuditReport& r, const std::vector<CheckOutcom
         for (const auto& [label, row] : series[i])
             e.sample(scopes[i].with("pattern", label), row.keys);
     }
-    e.family("no_ttl_bytes", "Memory of the keys without an expiry (TTL), by key pattern.");
-    for (size_t i = 0; i < scopes.size(); ++i) {
-        for (const auto& [label, row] : series[i])
-            e.sample(scopes[i].with("pattern", label), row.bytes);
+    if (bytes_known) {
+        e.family("no_ttl_bytes", "Memory of the keys without an expiry (TTL), by key pattern.");
+        for (size_t i = 0; i < scopes.size(); ++i) {
+            for (const auto& [label, row] : series[i])
+                e.sample(scopes[i].with("pattern", label), row.bytes);
+        }
     }
     e.family("big_keys", "Keys over --big-bytes (or --big-elements).");
     for (const auto& s : scopes) e.sample(s.bare(), s.tally->big);

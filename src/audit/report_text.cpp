@@ -14,12 +14,15 @@ constexpr size_t kTextPatternRows = 20;
 
 std::string elements_text(const std::optional<uint64_t>& e) { return e ? std::to_string(*e) : "-"; }
 
-std::string key_rows(const OutputStyle& style, const std::vector<KeyEntry>& keys,
+/// A size, or "n/a" when MEMORY USAGE was not available (an unknown size is not zero).
+std::string size_text(bool known, uint64_t bytes) { return known ? format_size(bytes) : "n/a"; }
+
+std::string key_rows(const OutputStyle& style, const std::vector<KeyEntry>& keys, bool known,
                      const BaselineVerdict* base = nullptr) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& k : keys) {
         rows.push_back(
-            {quote_if_needed(k.key), k.type, format_size(k.bytes), elements_text(k.elements)});
+            {quote_if_needed(k.key), k.type, size_text(known, k.bytes), elements_text(k.elements)});
         if (base)
             rows.back().emplace_back(
                 kBaselineClasses.name(base->big_key_class(to_json_text(k.key))));
@@ -34,7 +37,7 @@ std::string verdict(const OutputStyle& style, const CheckOutcome& c) {
     return c.gated ? paint(style, Color::Red, "FAIL") : paint(style, Color::Yellow, "finding");
 }
 
-std::string patterns_section(const OutputStyle& style, const KeyspaceTally& t,
+std::string patterns_section(const OutputStyle& style, const KeyspaceTally& t, bool known,
                              const BaselineVerdict* base) {
     auto patterns = t.no_ttl_patterns.sorted();
     std::vector<std::vector<std::string>> rows;
@@ -46,7 +49,7 @@ std::string patterns_section(const OutputStyle& style, const KeyspaceTally& t,
             ex += quote_if_needed(k);
         }
         rows.push_back(
-            {quote_if_needed(p.pattern), std::to_string(p.keys), format_size(p.bytes), ex});
+            {quote_if_needed(p.pattern), std::to_string(p.keys), size_text(known, p.bytes), ex});
         if (base)
             rows.back().emplace_back(
                 kBaselineClasses.name(base->pattern_class(to_json_text(p.pattern))));
@@ -58,7 +61,7 @@ std::string patterns_section(const OutputStyle& style, const KeyspaceTally& t,
         rest_bytes += patterns[i].bytes;
     }
     if (rest_keys > 0) {
-        rows.push_back({"(other)", std::to_string(rest_keys), format_size(rest_bytes), ""});
+        rows.push_back({"(other)", std::to_string(rest_keys), size_text(known, rest_bytes), ""});
         if (base) rows.back().emplace_back("-");
     }
     if (rows.empty()) return "";
@@ -149,6 +152,7 @@ std::string xml_escape(std::string_view text) {
 std::string audit_text(const AuditReport& r, const std::vector<CheckOutcome>& checks,
                        const OutputStyle& style) {
     const KeyspaceTally& t = r.tally;
+    const bool known = r.bytes_unavailable.empty();
     auto bold = [&](std::string_view s) { return paint(style, Color::Bold, s); };
     std::string out;
     std::string state = r.complete ? paint(style, Color::Green, "complete")
@@ -188,10 +192,10 @@ std::string audit_text(const AuditReport& r, const std::vector<CheckOutcome>& ch
                            n["known"], n["gone"], base->slack.text());
         for (const auto& note : base->notes) out += fmt::format("note: {}\n", note);
     }
-    out += patterns_section(style, t, base);
+    out += patterns_section(style, t, known, base);
 
     out += heading("Big keys", &checks[1]);
-    if (t.big > 0) out += key_rows(style, t.big_keys(), base);
+    if (t.big > 0) out += key_rows(style, t.big_keys(), known, base);
 
     out += heading("KEYS usage", &checks[2]);
     out += keys_usage_section(style, r.keys_usage);
@@ -215,7 +219,7 @@ std::string audit_text(const AuditReport& r, const std::vector<CheckOutcome>& ch
     out += memory_patterns_section(style, r);
 
     out += heading(fmt::format("Top {} keys by memory", t.limits.top), nullptr);
-    out += key_rows(style, t.top.sorted());
+    out += key_rows(style, t.top.sorted(), known);
 
     out += heading("Summary", nullptr);
     std::string types;
@@ -225,10 +229,14 @@ std::string audit_text(const AuditReport& r, const std::vector<CheckOutcome>& ch
     out += fmt::format("  TTL:    no expiry {}, <1h {}, 1h-24h {}, 1d-7d {}, >7d {}\n",
                        t.ttl[kNoExpiry], t.ttl[kUnder1h], t.ttl[kUnder24h], t.ttl[kUnder7d],
                        t.ttl[kOver7d]);
-    out += fmt::format("  memory: total {}, per key p50 {}, p90 {}, p99 {}, max {}\n",
-                       format_size(t.total_bytes), format_size(t.memory.percentile(0.5)),
-                       format_size(t.memory.percentile(0.9)),
-                       format_size(t.memory.percentile(0.99)), format_size(t.memory.max()));
+    if (known) {
+        out += fmt::format("  memory: total {}, per key p50 {}, p90 {}, p99 {}, max {}\n",
+                           format_size(t.total_bytes), format_size(t.memory.percentile(0.5)),
+                           format_size(t.memory.percentile(0.9)),
+                           format_size(t.memory.percentile(0.99)), format_size(t.memory.max()));
+    } else {
+        out += "  memory: unavailable (MEMORY USAGE not allowed or not available)\n";
+    }
     if (r.nodes.size() > 1) {
         std::vector<std::vector<std::string>> rows;
         for (const auto& n : r.nodes) {

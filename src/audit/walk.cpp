@@ -37,6 +37,7 @@ struct Batch {
     std::vector<bool> gone;
     std::vector<std::optional<uint64_t>> elements;
     std::vector<size_t> length_asked;  // indexes of keys whose length command was sent
+    bool memory_asked = true;          // MEMORY USAGE sent for each key
 };
 
 enum class Expect { ScanPage, Facts, Lengths };
@@ -143,11 +144,12 @@ class Walk {
         Args type{"TYPE", ""}, pttl{"PTTL", ""}, memory{"MEMORY", "USAGE", ""};
         // OBJECT IDLETIME and OBJECT FREQ look the key up with LOOKUP_NOTOUCH as well.
         Args idle{"OBJECT", opts_.idle_read == IdleRead::Freq ? "FREQ" : "IDLETIME", ""};
+        batch->memory_asked = result_.memory_unavailable.empty();
         for (const auto& key : batch->keys) {
             type[1] = pttl[1] = memory[2] = idle[2] = key;
             if (opts_.type.empty()) append_keyed(type);
             append_keyed(pttl);
-            append_keyed(memory);
+            if (batch->memory_asked) append_keyed(memory);
             if (opts_.idle_read != IdleRead::None) append_keyed(idle);
         }
         queue_.push_back({Expect::Facts, batch, Clock::now()});
@@ -172,13 +174,21 @@ class Walk {
             }
             Reply ttl = read_keyed();
             if (ttl.is_error()) reply_failed("PTTL", key, ttl);
-            Reply mem = read_keyed();
-            if (mem.is_error()) reply_failed("MEMORY USAGE", key, mem);
+            std::optional<Reply> mem;
+            if (b.memory_asked) mem = read_keyed();
+            if (mem && mem->is_error()) {
+                // An ACL without MEMORY, or MEMORY renamed away: the audit goes on without
+                // sizes (reported as unavailable, never as zero) and stops asking.
+                if (!is_denied(classify_error(mem->error())))
+                    reply_failed("MEMORY USAGE", key, *mem);
+                if (result_.memory_unavailable.empty()) result_.memory_unavailable = mem->error();
+                mem.reset();
+            }
             if (opts_.idle_read != IdleRead::None) read_idle(b, i);
             b.pttl[i] = ttl.integer();
             // Deleted or expired between SCAN and now: not part of the keyspace any more.
-            b.gone[i] = b.types[i] == "none" || b.pttl[i] == -2 || mem.is_nil();
-            b.bytes[i] = mem.is_nil() ? 0 : static_cast<uint64_t>(mem.integer());
+            b.gone[i] = b.types[i] == "none" || b.pttl[i] == -2 || (mem && mem->is_nil());
+            b.bytes[i] = !mem || mem->is_nil() ? 0 : static_cast<uint64_t>(mem->integer());
         }
         // --policy: element counts only for the keys whose rule has a max_elements.
         const Policy* policy = result_.tally.limits.policy.get();
@@ -258,7 +268,9 @@ void walk_keyspace(Connection& conn, const WalkOptions& opts, WalkProgress& prog
     try {
         if (opts.element_counts) {
             // Length commands touch LRU/LFU; CLIENT NO-TOUCH (Redis 7.2+) stops that.
-            result.no_touch = !conn.command_unchecked({"CLIENT", "NO-TOUCH", "ON"}).is_error();
+            Reply r = conn.command_unchecked({"CLIENT", "NO-TOUCH", "ON"});
+            result.no_touch = !r.is_error();
+            if (r.is_error()) result.no_touch_error = r.error();
         }
         Walk(conn, opts, progress, result).run();
     } catch (const ConnectionError& e) {

@@ -64,8 +64,10 @@ struct WalkResult {
     uint64_t scan_calls = 0;
     std::chrono::milliseconds longest_call{0};
     std::chrono::milliseconds duration{0};
-    std::optional<bool> no_touch;  // CLIENT NO-TOUCH ON accepted (only asked with element counts)
-    std::string idle_refused;      // the server's error to OBJECT IDLETIME/FREQ, if it gave one
+    std::optional<bool> no_touch;    // CLIENT NO-TOUCH ON accepted (only asked with element counts)
+    std::string no_touch_error;      // CLIENT NO-TOUCH's refusal (too old, or not allowed)
+    std::string memory_unavailable;  // MEMORY USAGE's refusal: sizes unknown (not zero)
+    std::string idle_refused;        // the server's error to OBJECT IDLETIME/FREQ, if it gave one
 };
 
 /// Walks the keyspace of the db `conn` has selected. A lost connection or a timeout ends the

@@ -105,13 +105,21 @@ LockStatus lock_status(Client& client, const LockKeys& keys) {
     return s;
 }
 
-std::optional<std::string> evicting_policy(Client& client) {
-    // Managed services often rename or forbid CONFIG; the warning is then simply skipped.
+AclRules lock_acl(std::string_view prefix) {
+    AclRules rules;
+    std::string keys = prefix_glob(prefix);
+    // Companions are "{<key>}:fence" (same_slot_key): the hash tag wraps the whole lock key.
+    rules.keys = {keys, "{" + keys + "}:*"};
+    rules.channels = {"{" + keys + "}:released"};
+    rules.add_commands(kLockCommands);
+    return rules;
+}
+
+EvictionPolicy eviction_policy(Client& client) {
     Reply r = client.connection().command_unchecked({"CONFIG", "GET", "maxmemory-policy"});
-    if (r.is_error() || !r.is_array() || r.size() < 2) return std::nullopt;
-    std::string policy(r[1].str());
-    if (policy.starts_with("volatile-") || policy.starts_with("allkeys-")) return policy;
-    return std::nullopt;
+    if (r.is_error()) return {std::nullopt, std::string(r.error())};
+    if (!r.is_array() || r.size() < 2) return {std::nullopt, "CONFIG GET returned no value"};
+    return {std::string(r[1].str()), {}};
 }
 
 }  // namespace redisops

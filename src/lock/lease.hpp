@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "acl/acl_rules.hpp"
 #include "lock/holder.hpp"
 #include "redis/client.hpp"
 
@@ -27,6 +28,17 @@ struct LockKeys {
     /// Throws UsageError for an empty name.
     static LockKeys make(std::string_view name, std::string_view prefix);
 };
+
+/// Every command `lock` sends, its scripts' calls included (ACL checks those too), for
+/// --print-acl: the scripts (EVALSHA, SCRIPT LOAD on NOSCRIPT; GET SET INCR PEXPIRE PTTL DEL
+/// PUBLISH inside), status reads, and the release channel a waiter subscribes to.
+inline constexpr const char* kLockCommands[] = {"evalsha", "script|load", "get",  "set",
+                                                "incr",    "pexpire",     "pttl", "del",
+                                                "publish", "subscribe"};
+
+/// The rules for locks under `prefix`: the lock keys, their same-slot companions
+/// ({<prefix>…}:fence and the like) and release channels, and kLockCommands.
+AclRules lock_acl(std::string_view prefix);
 
 /// A new token: 16 bytes (128 bits) from the OS CSPRNG as 32 hex digits, the format redis-py
 /// uses, so either tool can hand its token to the other.
@@ -75,8 +87,16 @@ LockStatus lock_status(Client& client, const LockKeys& keys);
 /// Unix milliseconds from a TIME reply; 0 when it is not one.
 long long server_time_ms(const Reply& time);
 
-/// The server's maxmemory-policy when it may evict keys with a TTL (volatile-*, allkeys-*),
-/// which could silently free a held lock; nullopt for noeviction or when CONFIG is refused.
-std::optional<std::string> evicting_policy(Client& client);
+/// The server's maxmemory-policy, or why it is unknown (managed services rename or deny CONFIG).
+struct EvictionPolicy {
+    std::optional<std::string> name;  // nullopt: unknown
+    std::string unknown_because;      // the server's answer to CONFIG GET when unknown
+    /// volatile-* and allkeys-* may evict keys with a TTL, which silently frees a held lock.
+    bool may_evict() const {
+        return name && (name->starts_with("volatile-") || name->starts_with("allkeys-"));
+    }
+};
+
+EvictionPolicy eviction_policy(Client& client);
 
 }  // namespace redisops

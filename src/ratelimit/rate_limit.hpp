@@ -12,6 +12,12 @@
 
 namespace redisops {
 
+/// Every command `ratelimit` sends, its scripts' calls included: the scripts (EVALSHA, SCRIPT
+/// LOAD), TIME inside them and for the fixed window's alignment, and SCAN + DEL for reset.
+inline constexpr const char* kRateLimitCommands[] = {
+    "scan",   "evalsha",   "script|load", "time",   "del",    "get",           "set",
+    "incrby", "pexpireat", "zadd",        "zcount", "zrange", "zrangebyscore", "zremrangebyscore"};
+
 /// What one limit is: LIMIT units per WINDOW under KEY, counted by ALGORITHM.
 struct RateLimit {
     std::string key;

@@ -84,13 +84,17 @@ void ClusterRouter::refresh() {
     candidates.push_back(opts_.address);
     std::string failures;
     for (const auto& addr : candidates) {
-        Reply info, slots;
+        Reply info, shards, slots;
         try {
             Connection& c = node(addr);
+            // CLUSTER SHARDS where the server has it (it names announced hostnames and TLS
+            // ports apart); CLUSTER SLOTS where it is unknown or not allowed.
             c.append({"CLUSTER", "INFO"});
+            c.append({"CLUSTER", "SHARDS"});
             c.append({"CLUSTER", "SLOTS"});
             c.flush();
             info = c.read_reply();
+            shards = c.read_reply();
             slots = c.read_reply();
         } catch (const ConnectionError& e) {
             failures += fmt::format("; {}", e.what());
@@ -109,8 +113,13 @@ void ClusterRouter::refresh() {
             throw ConnectionError(fmt::format("Redis Cluster is down: {} reports cluster_state:{}",
                                               addr.display(), state));
         }
-        slots.check();
-        SlotMap m = SlotMap::from_cluster_slots(slots.view(), addr);
+        SlotMap m;
+        if (!shards.is_error()) {
+            m = SlotMap::from_cluster_shards(shards.view(), addr, opts_.tls.enabled);
+        } else {
+            slots.check();
+            m = SlotMap::from_cluster_slots(slots.view(), addr);
+        }
         if (m.shards.empty()) {
             throw ConnectionError(
                 fmt::format("Redis Cluster at {} has no slots assigned", addr.display()));

@@ -66,6 +66,59 @@ SlotMap SlotMap::from_cluster_slots(ReplyView reply, const ServerAddress& asked)
     return m;
 }
 
+namespace {
+
+/// The value after `name` in a RESP2 flat map (CLUSTER SHARDS' shards and nodes).
+std::optional<ReplyView> map_field(ReplyView map, std::string_view name) {
+    for (size_t i = 0; i + 1 < map.size(); i += 2) {
+        if (map[i].str() == name) return map[i + 1];
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+SlotMap SlotMap::from_cluster_shards(ReplyView reply, const ServerAddress& asked, bool tls) {
+    SlotMap m;
+    for (size_t i = 0; i < reply.size(); ++i) {
+        ReplyView shard = reply[i];
+        auto slots = map_field(shard, "slots");
+        auto nodes = map_field(shard, "nodes");
+        if (!slots || !nodes || slots->size() == 0) continue;  // a shard without slots
+        std::optional<ServerAddress> master;
+        std::vector<ServerAddress> replicas;
+        for (size_t n = 0; n < nodes->size(); ++n) {
+            ReplyView node = (*nodes)[n];
+            auto endpoint = map_field(node, "endpoint");
+            auto port = map_field(node, tls ? "tls-port" : "port");
+            auto role = map_field(node, "role");
+            auto health = map_field(node, "health");
+            if (!port || !role) continue;
+            ServerAddress a;
+            std::string_view host = endpoint ? endpoint->str() : std::string_view{};
+            a.host = host.empty() || host == "?" ? asked.host : std::string(host);
+            a.port = static_cast<int>(port->integer());
+            if (role->str() == "master") {
+                master = a;
+            } else if (!health || health->str() == "online") {
+                replicas.push_back(a);
+            }
+        }
+        if (!master) throw ProtocolError("CLUSTER SHARDS: a shard with slots but no master");
+        m.shards.push_back({*master, std::move(replicas)});
+        auto index = static_cast<int16_t>(m.shards.size() - 1);
+        for (size_t r = 0; r + 1 < slots->size(); r += 2) {
+            long long from = (*slots)[r].integer(), to = (*slots)[r + 1].integer();
+            if (from < 0 || to >= kSlotCount || from > to) {
+                throw ProtocolError(fmt::format("CLUSTER SHARDS: bad slot range {}-{}", from, to));
+            }
+            for (long long slot = from; slot <= to; ++slot)
+                m.owner[static_cast<size_t>(slot)] = index;
+        }
+    }
+    return m;
+}
+
 const Shard* SlotMap::shard_for_slot(int slot) const {
     int16_t i = owner[static_cast<size_t>(slot)];
     return i < 0 ? nullptr : &shards[static_cast<size_t>(i)];

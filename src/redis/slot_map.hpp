@@ -40,6 +40,10 @@ struct SlotMap {
     /// Builds the map from a CLUSTER SLOTS reply. An empty host means the node that was asked
     /// (`asked`), as Redis reports when it does not know its own address.
     static SlotMap from_cluster_slots(ReplyView reply, const ServerAddress& asked);
+    /// Builds the map from a CLUSTER SHARDS reply (Redis 7.0+, Valkey): each node by its
+    /// preferred endpoint (an announced hostname when cluster-preferred-endpoint-type is
+    /// hostname), on its TLS port when `tls`; replicas that are not online are left out.
+    static SlotMap from_cluster_shards(ReplyView reply, const ServerAddress& asked, bool tls);
     const Shard* shard_for_slot(int slot) const;
     std::vector<ServerAddress> masters() const;
 };

@@ -1,6 +1,7 @@
 // Client routing on a real 3-master Redis Cluster: slot map, MOVED, ASK, scripts, failures.
 #include <doctest/doctest.h>
 
+#include <nlohmann/json.hpp>
 #include <set>
 #include <stdexcept>
 #include <thread>
@@ -55,6 +56,55 @@ TEST_CASE("keys are routed to the master that owns their slot") {
         CHECK(client.connection_for_key(key).address().port == cluster.node(n).port());
         CHECK(client.command_for_key(key, {"GET", key}).str() == "v" + std::to_string(n));
     }
+}
+
+TEST_CASE("routing falls back to CLUSTER SLOTS where CLUSTER SHARDS is not allowed") {
+    TestCluster& cluster = shared_cluster();
+    for (size_t n = 0; n < 3; ++n) {
+        cluster.node(n).connect().command(
+            {"ACL", "SETUSER", "noshards", "on", ">pw", "~*", "+@all", "-cluster|shards"});
+    }
+    ConnectionOptions o = cluster.options();
+    o.user = "noshards";
+    o.password = "pw";
+    Client client(o);
+    CHECK(client.masters().size() == 3);
+    std::string p = unique_prefix("slots");
+    for (size_t n = 0; n < 3; ++n) {
+        std::string key = key_on(cluster, n, p);
+        client.command_for_key(key, {"SET", key, "v"});
+        CHECK(node_has(cluster, n, key));
+        client.command_for_key(key, {"DEL", key});
+    }
+    for (size_t n = 0; n < 3; ++n)
+        cluster.node(n).connect().command({"ACL", "DELUSER", "noshards"});
+}
+
+TEST_CASE("a cluster announcing hostnames is routed by hostname, and scan-audit -c walks it") {
+    // What managed services do: every node announces a name, and the cluster prefers it.
+    TestCluster cluster(3, 0,
+                        {"--cluster-announce-hostname", "localhost",
+                         "--cluster-preferred-endpoint-type", "hostname"});
+    Client client(cluster.options());
+    auto masters = client.masters();
+    REQUIRE(masters.size() == 3);
+    for (const auto& m : masters) CHECK(m.host == "localhost");
+    std::string p = unique_prefix("named");
+    for (size_t n = 0; n < 3; ++n) {
+        std::string key = key_on(cluster, n, p);
+        client.command_for_key(key, {"SET", key, "v"});
+        CHECK(node_has(cluster, n, key));
+    }
+    CliResult r = run_cli({"-c", "-p", std::to_string(cluster.node(0).port()), "scan-audit",
+                           "--format", "json", "--fail-on", ""});
+    INFO("stderr: " << r.err);
+    REQUIRE(r.exit_code == 0);
+    auto j = nlohmann::json::parse(r.out);
+    CHECK(j["complete"] == true);
+    CHECK(j["keys_scanned"] == 3);
+    REQUIRE(j["nodes"].size() == 3);
+    for (const auto& n : j["nodes"])
+        CHECK(n["address"].get<std::string>().starts_with("localhost:"));
 }
 
 TEST_CASE("masters() lists every master once and connection_to reaches each") {

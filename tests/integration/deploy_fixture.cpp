@@ -135,13 +135,15 @@ TlsRedisServer::TlsRedisServer(const TestCertificates& certs, bool require_clien
 
 // --- Cluster -----------------------------------------------------------------------------
 
-TestCluster::TestCluster(int masters, int replicas_per_master) {
+TestCluster::TestCluster(int masters, int replicas_per_master, std::vector<std::string> extra) {
     int total = masters * (1 + replicas_per_master);
-    std::vector<std::string> create = {"redis-cli", "--cluster", "create"};
+    std::vector<std::string> create = {server_cli(), "--cluster", "create"};
     for (int i = 0; i < total; ++i) {
-        nodes_.push_back(std::make_unique<RedisServer>(
-            std::vector<std::string>{"--cluster-enabled", "yes", "--cluster-config-file",
-                                     "nodes.conf", "--cluster-node-timeout", "3000"}));
+        std::vector<std::string> config{"--cluster-enabled",      "yes",
+                                        "--cluster-config-file",  "nodes.conf",
+                                        "--cluster-node-timeout", "3000"};
+        config.insert(config.end(), extra.begin(), extra.end());
+        nodes_.push_back(std::make_unique<RedisServer>(config));
         create.push_back("127.0.0.1:" + std::to_string(nodes_.back()->port()));
     }
     create.insert(create.end(),
@@ -305,7 +307,7 @@ TestSentinel::TestSentinel(std::string sentinel_password, std::string name)
           << "sentinel failover-timeout " << name_ << " 10000\n";
         if (!password_.empty()) f << "requirepass " << password_ << "\n";
     }
-    sentinel_pid_ = spawn_quiet({"redis-server", conf, "--sentinel"}, nullptr);
+    sentinel_pid_ = spawn_quiet({server_binary(), conf, "--sentinel"}, nullptr);
     // Ready when the sentinel knows the replica well enough to promote it.
     wait_for("the sentinel to see the replica", 30s, [&] {
         Reply r = sentinel_connection().command({"SENTINEL", "REPLICAS", name_});

@@ -55,7 +55,9 @@ class TlsRedisServer {
 /// assigned, cluster_state:ok on every node before the constructor returns.
 class TestCluster {
   public:
-    explicit TestCluster(int masters = 3, int replicas_per_master = 0);
+    /// `extra`: config arguments for every node ("--cluster-announce-hostname", "localhost" …).
+    explicit TestCluster(int masters = 3, int replicas_per_master = 0,
+                         std::vector<std::string> extra = {});
     size_t size() const { return nodes_.size(); }
     RedisServer& node(size_t i) { return *nodes_[i]; }
     ServerAddress address(size_t i) const;

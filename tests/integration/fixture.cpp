@@ -58,6 +58,18 @@ int free_port() {
     throw std::runtime_error("no free port found");
 }
 
+std::string server_binary() {
+    const char* env = std::getenv("REDIS_OPS_TEST_SERVER");
+    return env && *env ? env : "redis-server";
+}
+
+std::string server_cli() {
+    std::string server = server_binary();
+    auto dash = server.rfind("-server");
+    if (dash == std::string::npos) return "redis-cli";
+    return server.substr(0, dash) + "-cli";
+}
+
 RedisServer::RedisServer(std::vector<std::string> extra, std::string binary)
     : extra_(std::move(extra)), binary_(std::move(binary)) {
     for (int attempt = 0;; ++attempt) {
@@ -121,7 +133,7 @@ void RedisServer::launch() {
         int ws;
         if (::waitpid(pid_, &ws, WNOHANG) == pid_) {
             pid_ = -1;
-            throw std::runtime_error("redis-server exited at start (port " + std::to_string(port_) +
+            throw std::runtime_error(binary_ + " exited at start (port " + std::to_string(port_) +
                                      ")");
         }
         try {
@@ -133,7 +145,7 @@ void RedisServer::launch() {
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    throw std::runtime_error("redis-server did not answer PING within 10 s");
+    throw std::runtime_error(binary_ + " did not answer PING within 10 s");
 }
 
 Connection RedisServer::connect() const {

@@ -31,10 +31,16 @@ class TempDir {
 /// A TCP port nobody listens on now (and whose cluster bus port, +10000, is free too).
 int free_port();
 
+/// The server under test: $REDIS_OPS_TEST_SERVER (`redis-server` or `valkey-server`), default
+/// `redis-server`. Sentinels run as this binary with --sentinel.
+std::string server_binary();
+/// The cli that ships with that server (`redis-cli`, `valkey-cli`), for `--cluster create`.
+std::string server_cli();
+
 class RedisServer {
   public:
-    /// Starts `redis-server` with `extra` config arguments ("--appendonly", "yes", …).
-    explicit RedisServer(std::vector<std::string> extra = {}, std::string binary = "redis-server");
+    /// Starts server_binary() with `extra` config arguments ("--appendonly", "yes", …).
+    explicit RedisServer(std::vector<std::string> extra = {}, std::string binary = server_binary());
     ~RedisServer();
     RedisServer(const RedisServer&) = delete;
     RedisServer& operator=(const RedisServer&) = delete;

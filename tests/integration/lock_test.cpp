@@ -317,7 +317,7 @@ TEST_CASE("lock run renews a 2s lock through a 5s command and releases it at the
     Connection c = server.connect();
     std::string seen = server.dir() + "/seen";
     // The command itself looks at the lock after two TTLs, so nothing races with its end.
-    std::string cli = "redis-cli -p " + std::to_string(server.port());
+    std::string cli = server_cli() + " -p " + std::to_string(server.port());
     auto r = run_cli(server,
                      {"lock", "run", "renewed", "--ttl", "2s", "--", "sh", "-c",
                       "sleep 4.5; " + cli + " GET lock:renewed > \"$0\"; " + cli +

@@ -203,7 +203,7 @@ TEST_CASE("a Redis Cluster over TLS: discovery, routing and scripts on every nod
     // bus runs TLS too. A TLS client is told the nodes' TLS ports by CLUSTER SLOTS.
     std::vector<std::unique_ptr<RedisServer>> nodes;
     std::vector<int> tls_ports;
-    std::vector<std::string> create = {"redis-cli", "--cluster", "create"};
+    std::vector<std::string> create = {server_cli(), "--cluster", "create"};
     for (int i = 0; i < 3; ++i) {
         tls_ports.push_back(free_port());
         nodes.push_back(std::make_unique<RedisServer>(std::vector<std::string>{

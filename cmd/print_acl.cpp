@@ -1,0 +1,18 @@
+#include "print_acl.hpp"
+
+namespace redisops {
+
+void add_print_acl(CLI::App* sub, Context& ctx, std::string user, std::function<AclRules()> rules) {
+    if (sub->get_require_subcommand_min() > 0) sub->require_subcommand(0, 1);
+    sub->add_flag_callback(
+        "--print-acl",
+        [&ctx, user = std::move(user), rules = std::move(rules)] {
+            ctx.print_acl = [&ctx, user, rules] {
+                ctx.out(acl_setuser(rules(), user) + "\n");
+                return 0;
+            };
+        },
+        "Print the ACL SETUSER rules (keys, channels, commands) this needs, and exit");
+}
+
+}  // namespace redisops
