@@ -32,9 +32,10 @@ struct LockKeys {
 /// Every command `lock` sends, its scripts' calls included (ACL checks those too), for
 /// --print-acl: the scripts (EVALSHA, SCRIPT LOAD on NOSCRIPT; GET SET INCR PEXPIRE PTTL DEL
 /// PUBLISH inside), status reads, and the release channel a waiter subscribes to.
-inline constexpr const char* kLockCommands[] = {"evalsha", "script|load", "get",  "set",
-                                                "incr",    "pexpire",     "pttl", "del",
-                                                "publish", "subscribe"};
+inline constexpr const char* kLockCommands[] = {
+    "evalsha", "script|load", "get",  "set",     "incr",     "exists",
+    "pexpire", "pexpireat",   "pttl", "del",     "time",     "hset",
+    "hincrby", "hgetall",     "scan", "publish", "subscribe"};
 
 /// The rules for locks under `prefix`: the lock keys, their same-slot companions
 /// ({<prefix>…}:fence and the like) and release channels, and kLockCommands.

@@ -119,7 +119,7 @@ CliResult first_failure(std::vector<std::function<CliResult()>> steps) {
 
 }  // namespace
 
-TEST_CASE("lock --print-acl --prefix job: covers acquire, status, extend, release and run") {
+TEST_CASE("lock --print-acl --prefix job: covers acquire, status, extend, release, run and list") {
     RedisServer server;
     Connection c = server.connect();
     std::string printed = printed_acl({"lock", "--prefix", "job:"});
@@ -142,8 +142,15 @@ TEST_CASE("lock --print-acl --prefix job: covers acquire, status, extend, releas
                     as(server, user,
                        {"lock", "extend", "deploy", "--prefix", "job:", "--token", token});
                 if (r.exit_code != 0) return r;
+                r = as(server, user,
+                       {"lock", "release", "deploy", "--prefix", "job:", "--token", token});
+                if (r.exit_code != 0) return r;
+                // Taken again: the fencing counter exists now, so this one INCRs it.
+                r = as(server, user, {"lock", "acquire", "deploy", "--prefix", "job:"});
+                if (r.exit_code != 0) return r;
+                std::string again = r.out.substr(0, r.out.find('\n'));
                 return as(server, user,
-                          {"lock", "release", "deploy", "--prefix", "job:", "--token", token});
+                          {"lock", "release", "deploy", "--prefix", "job:", "--token", again});
             },
             [&] {
                 // A waiter subscribes to the release channel while the lock is busy.
@@ -153,6 +160,9 @@ TEST_CASE("lock --print-acl --prefix job: covers acquire, status, extend, releas
             },
             [&] {
                 return as(server, user, {"lock", "run", "r", "--prefix", "job:", "--", "true"});
+            },
+            [&] {
+                return as(server, user, {"lock", "list", "--prefix", "job:"});
             },
         });
     };
