@@ -41,6 +41,9 @@ if ((${#servers_failed[@]})); then
   exit 1
 fi
 
+echo "== lint"
+scripts/lint.sh build
+
 if [ "$sanitize" = 1 ]; then
   echo "== tests under ASan + UBSan"
   scripts/bootstrap.sh build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREDIS_OPS_SANITIZE=ON
