@@ -30,7 +30,7 @@ Connection Connection::over(std::unique_ptr<Transport> transport, const Connecti
     c.address_ = addr;
     c.display_ = addr.display();
     c.transport_ = std::move(transport);
-    c.reader_.reset(redisReaderCreate());
+    c.reader_.reset(new_bounded_reader());
     if (!c.reader_) throw std::bad_alloc();
     // Large replies (MEMORY USAGE of many keys, big XRANGE pages) should not be copied twice.
     c.reader_->maxbuf = 0;
@@ -122,6 +122,10 @@ bool Connection::try_parse(Reply& out) {
     void* raw = nullptr;
     if (redisReaderGetReply(reader_.get(), &raw) != REDIS_OK) {
         std::string why = reader_->errstr;
+        if (why == "Out of memory") {
+            why = fmt::format("a reply announced more than {} elements (or memory ran out)",
+                              kMaxReplyElements);
+        }
         broken_ = true;
         throw ProtocolError(fmt::format("protocol error from {}: {}", display_, why));
     }

@@ -5,6 +5,33 @@
 #include "redis/errors.hpp"
 
 namespace redisops {
+namespace {
+
+/// hiredis' own createArray, wrapped by bounded_array below.
+void* (*default_create_array)(const redisReadTask*, int) = nullptr;
+
+void* bounded_array(const redisReadTask* task, int elements) {
+    // A NULL makes the reader fail the reply ("Out of memory") without allocating.
+    if (elements > kMaxReplyElements) return nullptr;
+    return default_create_array(task, elements);
+}
+
+}  // namespace
+
+redisReader* new_bounded_reader() {
+    redisReader* r = redisReaderCreate();
+    if (!r) return nullptr;
+    // hiredis 0.14 keeps its default functions private; take them from a reader it made and
+    // replace only createArray.
+    static redisReplyObjectFunctions bounded = [&] {
+        redisReplyObjectFunctions f = *r->fn;
+        default_create_array = f.createArray;
+        f.createArray = bounded_array;
+        return f;
+    }();
+    r->fn = &bounded;
+    return r;
+}
 
 const char* reply_type_name(int type) {
     switch (type) {

@@ -19,6 +19,15 @@ struct ReplyDeleter {
 };
 using ReplyUPtr = std::unique_ptr<redisReply, ReplyDeleter>;
 
+/// The most elements one array reply may announce. hiredis 0.14 allocates the element table
+/// from the announced count before a single element arrives, so `*1211111211` from a broken or
+/// hostile server would ask for 9 GiB; past this bound the reader fails instead (a protocol
+/// error), while real replies (SCAN pages, HGETALL of a big hash) stay far below it.
+inline constexpr int kMaxReplyElements = 1 << 24;
+
+/// A hiredis reader whose arrays are bounded by kMaxReplyElements; free with redisReaderFree.
+redisReader* new_bounded_reader();
+
 class ReplyView {
   public:
     explicit ReplyView(const redisReply* r) : r_(r) {}

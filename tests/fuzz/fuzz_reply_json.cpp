@@ -11,7 +11,7 @@
 #include "util/text.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    std::unique_ptr<redisReader, void (*)(redisReader*)> reader(redisReaderCreate(),
+    std::unique_ptr<redisReader, void (*)(redisReader*)> reader(redisops::new_bounded_reader(),
                                                                 redisReaderFree);
     redisReaderFeed(reader.get(), reinterpret_cast<const char*>(data), size);
     for (int i = 0; i < 64; ++i) {

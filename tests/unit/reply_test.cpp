@@ -12,7 +12,7 @@ using namespace redisops;
 namespace {
 
 Reply parse(const std::string& wire) {
-    std::unique_ptr<redisReader, void (*)(redisReader*)> r(redisReaderCreate(), redisReaderFree);
+    std::unique_ptr<redisReader, void (*)(redisReader*)> r(new_bounded_reader(), redisReaderFree);
     redisReaderFeed(r.get(), wire.data(), wire.size());
     void* out = nullptr;
     REQUIRE(redisReaderGetReply(r.get(), &out) == REDIS_OK);
@@ -21,6 +21,22 @@ Reply parse(const std::string& wire) {
 }
 
 }  // namespace
+
+TEST_CASE("an array reply announcing more elements than the bound fails without allocating") {
+    std::unique_ptr<redisReader, void (*)(redisReader*)> r(new_bounded_reader(), redisReaderFree);
+    const std::string wire = "*1211111211\r\n";
+    redisReaderFeed(r.get(), wire.data(), wire.size());
+    void* out = nullptr;
+    CHECK(redisReaderGetReply(r.get(), &out) == REDIS_ERR);
+    CHECK(out == nullptr);
+    // A real array reads as before.
+    std::unique_ptr<redisReader, void (*)(redisReader*)> ok(new_bounded_reader(), redisReaderFree);
+    const std::string small = "*3\r\n:1\r\n:2\r\n:3\r\n";
+    redisReaderFeed(ok.get(), small.data(), small.size());
+    REQUIRE(redisReaderGetReply(ok.get(), &out) == REDIS_OK);
+    Reply three(static_cast<redisReply*>(out));
+    CHECK(three.view().size() == 3);
+}
 
 TEST_CASE("nil becomes nullopt; bulk strings are binary-safe") {
     CHECK_FALSE(parse("$-1\r\n").opt_str());
