@@ -66,12 +66,12 @@ std::string summary(const AuditReport& r, const std::vector<CheckOutcome>& check
     out += fmt::format(
         "<p>Redis stores data as <b>keys</b> (named entries). This audit looked at <b>{}"
         "</b> that use <b>{}</b> of memory.</p>",
-        count(t.keys, "key"), size(t.total_bytes));
+        count(t.keys, "key"), size(r, t.total_bytes));
     out += fmt::format(
         "<p><b>{} ({})</b> have no expiry time (TTL): they stay until someone deletes them, "
         "so a cache or session store that forgets to set one grows until memory runs out. They "
         "hold {}.</p>",
-        count(t.no_ttl, "key"), percent(t.no_ttl, checked), size(t.no_ttl_bytes));
+        count(t.no_ttl, "key"), percent(t.no_ttl, checked), size(r, t.no_ttl_bytes));
     out += fmt::format(
         "<p><b>{}</b> are big (at least {} each): one big key is slow to read, copy or delete "
         "and can stall the server.</p>",
@@ -108,15 +108,24 @@ std::string cards(const AuditReport& r) {
     std::string out = "<div class=\"cards\">";
     out += card("Keys", "/keys_scanned", t.keys, counted(t.keys, "key"),
                 "entries looked at, each once", false);
-    out += card("Memory", "/memory/total_bytes", t.total_bytes, size(t.total_bytes),
-                fmt::format("{} bytes, as MEMORY USAGE reports", count(t.total_bytes)), false);
+    // Without MEMORY USAGE a size card says so, with nothing for the page test to compare.
+    auto size_card = [&](const char* label, const char* path, uint64_t value,
+                         const std::string& hint, bool warn) {
+        if (bytes_known(r)) return card(label, path, value, size(value), hint, warn);
+        return fmt::format(
+            "<div class=\"card\"><div class=\"label\">{}</div><div class=\"value\">{}</div>"
+            "<div class=\"hint\">MEMORY USAGE was refused</div></div>",
+            label, size(r, value));
+    };
+    out += size_card("Memory", "/memory/total_bytes", t.total_bytes,
+                     fmt::format("{} bytes, as MEMORY USAGE reports", count(t.total_bytes)), false);
     out += card("Keys without expiry", "/no_ttl/count", t.no_ttl, counted(t.no_ttl, "key"),
                 fmt::format("{} of the keys checked, holding {}", percent(t.no_ttl, ttl_checked(t)),
-                            size(t.no_ttl_bytes)),
+                            size(r, t.no_ttl_bytes)),
                 t.no_ttl > 0);
-    out += card("Memory without expiry", "/no_ttl/bytes", t.no_ttl_bytes, size(t.no_ttl_bytes),
-                fmt::format("{} of all memory", percent(t.no_ttl_bytes, t.total_bytes)),
-                t.no_ttl_bytes > 0);
+    out += size_card("Memory without expiry", "/no_ttl/bytes", t.no_ttl_bytes,
+                     fmt::format("{} of all memory", percent(t.no_ttl_bytes, t.total_bytes)),
+                     t.no_ttl_bytes > 0);
     out += card("Big keys", "/big_keys_count", t.big, counted(t.big, "key"),
                 fmt::format("at least {} each", size(t.limits.big_bytes)), t.big > 0);
     out += card("KEYS calls", "/keys_command/calls", r.keys_usage.calls,

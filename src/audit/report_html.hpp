@@ -24,6 +24,13 @@ std::string count(uint64_t n);
 std::string count(uint64_t n, std::string_view noun);
 /// "1.2 MiB" (powers of 1024).
 std::string size(uint64_t bytes);
+/// Whether the report has sizes: without MEMORY USAGE (an ACL that denies it) it has none, and
+/// the page says "unavailable" where a size would be, never "0 B".
+bool bytes_known(const AuditReport& r);
+/// size(bytes), or "unavailable" when the report has no sizes.
+std::string size(const AuditReport& r, uint64_t bytes);
+/// The paragraph that stands in for a table of sizes the report does not have.
+std::string bytes_unavailable_note(const AuditReport& r);
 /// "12.3%"; "0%" for an empty whole.
 std::string percent(uint64_t part, uint64_t whole);
 /// A bar of `part / whole` as inline SVG (presentation attributes only: the CSP forbids style="").

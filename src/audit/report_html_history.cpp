@@ -62,7 +62,7 @@ std::string policy_violations(const AuditReport& r) {
                 i < p.rules.size() ? fmt::format("#{} {}", i + 1, key_text(rule.match))
                                    : std::string("defaults"),
                 kSeverities.name(rule.severity), key_text(pc.pattern), count(pc.keys),
-                size(pc.bytes), examples);
+                size(r, pc.bytes), examples);
         }
     }
     if (rows.empty()) rows = "<tr><td colspan=\"6\">No key breaks a rule.</td></tr>";

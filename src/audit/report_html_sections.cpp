@@ -25,6 +25,13 @@ std::string num(const std::string& pointer, uint64_t value, const std::string& s
                        value, shown);
 }
 
+/// A size cell: the number, or "unavailable" (and nothing for the page test to compare) when the
+/// report has no sizes.
+std::string bytes_num(const AuditReport& r, const std::string& pointer, uint64_t value) {
+    if (!bytes_known(r)) return "<td class=\"num\">" + size(r, value) + "</td>";
+    return num(pointer, value, size(value));
+}
+
 std::string filter_box(const char* table) {
     return fmt::format(
         "<input class=\"filter\" type=\"search\" hidden placeholder=\"Filter patterns…\" "
@@ -51,6 +58,13 @@ std::string memory_by_pattern(const AuditReport& r) {
             ++i;
         }
     }
+    const std::string explain = fmt::format(
+        "Keys are grouped by name: ids become <code>*</code>, so <code>user:42:profile</code> "
+        "counts as <code>user:*:profile</code>. The {} patterns that use the most memory, then "
+        "the rest as one row.",
+        kMemoryPatterns);
+    if (!bytes_known(r))
+        return section("memory", "Memory by key pattern", explain, bytes_unavailable_note(r));
     std::string rows;
     for (const auto& p : pattern_rows(t.patterns, true, kMemoryPatterns)) {
         std::string at;
@@ -70,13 +84,7 @@ std::string memory_by_pattern(const AuditReport& r) {
         "</th><th class=\"num\">Memory</th><th class=\"num\">Share of memory</th><th></th></tr>"
         "</thead><tbody>{}</tbody></table>",
         filter_box("memory-patterns"), rows);
-    return section(
-        "memory", "Memory by key pattern",
-        fmt::format("Keys are grouped by name: ids become <code>*</code>, so "
-                    "<code>user:42:profile</code> counts as <code>user:*:profile</code>. The {} "
-                    "patterns that use the most memory, then the rest as one row.",
-                    kMemoryPatterns),
-        body);
+    return section("memory", "Memory by key pattern", explain, body);
 }
 
 std::string no_ttl_by_pattern(const AuditReport& r) {
@@ -91,8 +99,7 @@ std::string no_ttl_by_pattern(const AuditReport& r) {
             p.other ? " class=\"other\"" : "",
             p.other ? "other patterns (all the rest, summed)" : key_text(p.pattern),
             num(at.empty() ? "" : at + "/keys", p.keys, count(p.keys)),
-            num(at.empty() ? "" : at + "/bytes", p.bytes, size(p.bytes)),
-            bar(p.keys, t.no_ttl, true));
+            bytes_num(r, at.empty() ? "" : at + "/bytes", p.bytes), bar(p.keys, t.no_ttl, true));
         ++i;
     }
     if (rows.empty()) rows = "<tr><td colspan=\"4\">Every key checked has an expiry.</td></tr>";
@@ -132,6 +139,9 @@ std::string ttl_distribution(const AuditReport& r) {
 
 std::string size_distribution(const AuditReport& r) {
     const KeyspaceTally& t = r.tally;
+    if (!bytes_known(r))
+        return section("sizes", "Key sizes", "How much memory each key uses, in bands.",
+                       bytes_unavailable_note(r));
     std::string rows;
     size_t i = 0;
     for (const auto& b : redisops::size_distribution(t.memory)) {
@@ -161,17 +171,22 @@ std::string top_keys(const AuditReport& r) {
             "<tr data-role=\"{}\"><td class=\"key\">{}</td><td>{}</td>{}<td class=\"num\">{}</td>"
             "</tr>",
             at.empty() ? "big-key" : "top-key", key_text(e.key), key_text(e.type, 32),
-            num(at.empty() ? "" : at + "/bytes", e.bytes, size(e.bytes)),
+            bytes_num(r, at.empty() ? "" : at + "/bytes", e.bytes),
             e.elements ? count(*e.elements) : "");
     };
-    std::string rows;
-    size_t i = 0;
-    for (const auto& e : t.top.sorted()) rows += row(e, fmt::format("/top_keys/{}", i++));
-    if (rows.empty()) rows = "<tr><td colspan=\"4\">No keys.</td></tr>";
     std::string head =
         "<thead><tr><th>Key</th><th>Type</th><th class=\"num\">Memory</th><th "
         "class=\"num\">Elements</th></tr></thead>";
-    std::string body = "<table id=\"top-keys\">" + head + "<tbody>" + rows + "</tbody></table>";
+    std::string body;
+    if (bytes_known(r)) {
+        std::string rows;
+        size_t i = 0;
+        for (const auto& e : t.top.sorted()) rows += row(e, fmt::format("/top_keys/{}", i++));
+        if (rows.empty()) rows = "<tr><td colspan=\"4\">No keys.</td></tr>";
+        body = "<table id=\"top-keys\">" + head + "<tbody>" + rows + "</tbody></table>";
+    } else {
+        body = bytes_unavailable_note(r);
+    }
     std::vector<KeyEntry> big = t.big_keys();
     std::string big_rows;
     for (size_t k = 0; k < big.size() && k < kListedRows; ++k) big_rows += row(big[k], "");
@@ -252,7 +267,7 @@ std::string nodes(const AuditReport& r) {
             "</td></tr>",
             key_text(n.address), key_text(n.source), key_text(n.server_version, 64),
             num(fmt::format("/nodes/{}/keys_scanned", i), n.keys_scanned, count(n.keys_scanned)),
-            n.tally ? size(n.tally->total_bytes) : "", n.tally ? count(n.tally->no_ttl) : "",
+            n.tally ? size(r, n.tally->total_bytes) : "", n.tally ? count(n.tally->no_ttl) : "",
             escape(format_duration(n.duration)),
             n.complete ? "complete" : "<b>cut short</b>: " + key_text(n.error, 500));
         ++i;

@@ -53,6 +53,18 @@ std::string count(uint64_t n, std::string_view noun) {
 
 std::string size(uint64_t bytes) { return escape(format_size(bytes)); }
 
+bool bytes_known(const AuditReport& r) { return r.bytes_unavailable.empty(); }
+
+std::string size(const AuditReport& r, uint64_t bytes) {
+    return bytes_known(r) ? size(bytes) : "<span class=\"na\">unavailable</span>";
+}
+
+std::string bytes_unavailable_note(const AuditReport& r) {
+    return "<p class=\"note\" data-role=\"bytes-unavailable\">Key sizes are unavailable: MEMORY "
+           "USAGE was refused (" +
+           key_text(r.bytes_unavailable, 500) + ").</p>";
+}
+
 std::string percent(uint64_t part, uint64_t whole) {
     if (whole == 0) return "0%";
     double p = 100.0 * static_cast<double>(part) / static_cast<double>(whole);

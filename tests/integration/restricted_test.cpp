@@ -159,6 +159,13 @@ TEST_CASE("a user denied MEMORY: bytes are unavailable (null, said so), never ze
     CHECK(prom.out.find("redis_ops_audit_no_ttl_keys") != std::string::npos);
     CHECK(prom.out.find("redis_ops_audit_no_ttl_bytes") == std::string::npos);
     CHECK(prom.out.find("redis_ops_audit_memory_bytes") == std::string::npos);
+    // The HTML page says "unavailable" where a size would be, and shows no size of zero.
+    CliResult page = as_user(server, "nomem", {"scan-audit", "--format", "html"});
+    CHECK(page.exit_code == 0);
+    CHECK(page.out.find("data-role=\"bytes-unavailable\"") != std::string::npos);
+    CHECK(page.out.find(">unavailable<") != std::string::npos);
+    CHECK(page.out.find(">0 B<") == std::string::npos);
+    CHECK(page.out.find("data-json=\"/memory/total_bytes\"") == std::string::npos);
 }
 
 TEST_CASE("an essential command missing fails with exit 4 naming it") {
