@@ -33,13 +33,25 @@ std::optional<Redirect> parse_redirect(std::string_view error) {
     return r;
 }
 
+namespace {
+
+/// A node's address from its reported host and port. An empty (or "?") host means the node that
+/// was asked; a port outside 1-65535 is a reply no server sends.
+ServerAddress node_address(std::string_view host, long long port, const ServerAddress& asked,
+                           std::string_view source) {
+    if (port < 1 || port > 65535)
+        throw ProtocolError(fmt::format("{}: node port {} is out of range", source, port));
+    ServerAddress a;
+    a.host = host.empty() || host == "?" ? asked.host : std::string(host);
+    a.port = static_cast<int>(port);
+    return a;
+}
+
+}  // namespace
+
 SlotMap SlotMap::from_cluster_slots(ReplyView reply, const ServerAddress& asked) {
     auto node_at = [&](ReplyView n) {
-        ServerAddress a;
-        std::string_view host = n[0].str();
-        a.host = host.empty() || host == "?" ? asked.host : std::string(host);
-        a.port = static_cast<int>(n[1].integer());
-        return a;
+        return node_address(n[0].str(), n[1].integer(), asked, "CLUSTER SLOTS");
     };
     SlotMap m;
     for (size_t i = 0; i < reply.size(); ++i) {
@@ -94,10 +106,8 @@ SlotMap SlotMap::from_cluster_shards(ReplyView reply, const ServerAddress& asked
             auto role = map_field(node, "role");
             auto health = map_field(node, "health");
             if (!port || !role) continue;
-            ServerAddress a;
-            std::string_view host = endpoint ? endpoint->str() : std::string_view{};
-            a.host = host.empty() || host == "?" ? asked.host : std::string(host);
-            a.port = static_cast<int>(port->integer());
+            ServerAddress a = node_address(endpoint ? endpoint->str() : std::string_view{},
+                                           port->integer(), asked, "CLUSTER SHARDS");
             if (role->str() == "master") {
                 master = a;
             } else if (!health || health->str() == "online") {

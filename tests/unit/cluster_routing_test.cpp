@@ -3,6 +3,9 @@
 #include <hiredis/read.h>
 
 #include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "redis/cluster.hpp"
 #include "redis/errors.hpp"
@@ -106,4 +109,99 @@ TEST_CASE("only reading commands count as safe to resend after a lost connection
     CHECK_FALSE(is_read_only_command({"XREADGROUP", "GROUP", "g", "c"}));
     CHECK_FALSE(is_read_only_command({"EVALSHA", "abc", "0"}));
     CHECK_FALSE(is_read_only_command({}));
+}
+
+namespace {
+
+/// A RESP2 flat map: *2n, then name and value for each field (values already encoded).
+std::string flat_map(const std::vector<std::pair<std::string, std::string>>& fields) {
+    std::string out = "*" + std::to_string(fields.size() * 2) + "\r\n";
+    for (const auto& [name, value] : fields) out += bulk(name) + value;
+    return out;
+}
+
+std::string integer(long long v) { return ":" + std::to_string(v) + "\r\n"; }
+
+/// One CLUSTER SHARDS node, as Redis 7.0 and Valkey 8 describe it.
+std::string shard_node(const std::string& endpoint, int port, const std::string& role,
+                       const std::string& health = "online", int tls_port = 0) {
+    std::vector<std::pair<std::string, std::string>> f = {
+        {"id", bulk("id-" + endpoint + std::to_string(port))},
+        {"port", integer(port)},
+        {"ip", bulk("10.0.0.9")},
+        {"endpoint", bulk(endpoint)},
+        {"role", bulk(role)},
+        {"replication-offset", integer(1)},
+        {"health", bulk(health)}};
+    if (tls_port) f.insert(f.begin() + 2, {"tls-port", integer(tls_port)});
+    return flat_map(f);
+}
+
+std::string shard(const std::vector<long long>& ranges, const std::vector<std::string>& nodes) {
+    std::string slots = "*" + std::to_string(ranges.size()) + "\r\n";
+    for (long long v : ranges) slots += integer(v);
+    std::string list = "*" + std::to_string(nodes.size()) + "\r\n";
+    for (const auto& n : nodes) list += n;
+    return flat_map({{"slots", slots}, {"nodes", list}});
+}
+
+std::string shards(const std::vector<std::string>& list) {
+    std::string out = "*" + std::to_string(list.size()) + "\r\n";
+    for (const auto& s : list) out += s;
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("CLUSTER SHARDS: each node by its announced endpoint; offline replicas left out") {
+    Reply r = parse_resp(shards({
+        shard({0, 100, 200, 8191},
+              {shard_node("node-a.cache.internal", 7000, "master"),
+               shard_node("node-d.cache.internal", 7003, "replica"),
+               shard_node("node-e.cache.internal", 7004, "replica", "loading")}),
+        shard({8192, 16383}, {shard_node("node-b.cache.internal", 7001, "master")}),
+        shard({}, {shard_node("spare.cache.internal", 7009, "master")}),  // owns no slot
+    }));
+    SlotMap m = SlotMap::from_cluster_shards(r.view(), ServerAddress{}, false);
+    REQUIRE(m.shards.size() == 2);
+    CHECK(m.shard_for_slot(0)->master.display() == "node-a.cache.internal:7000");
+    CHECK(m.shard_for_slot(150) == nullptr);  // between the shard's two ranges
+    CHECK(m.shard_for_slot(8191)->master.display() == "node-a.cache.internal:7000");
+    REQUIRE(m.shard_for_slot(0)->replicas.size() == 1);
+    CHECK(m.shard_for_slot(0)->replicas[0].display() == "node-d.cache.internal:7003");
+    CHECK(m.shard_for_slot(16383)->master.display() == "node-b.cache.internal:7001");
+}
+
+TEST_CASE("CLUSTER SHARDS over TLS routes to each node's tls-port; '?' means the node asked") {
+    Reply r = parse_resp(shards(
+        {shard({0, 16383}, {shard_node("?", 7000, "master", "online", 17000),
+                            shard_node("replica.internal", 7001, "replica", "online", 17001)})}));
+    ServerAddress asked;
+    asked.host = "seed.internal";
+    SlotMap m = SlotMap::from_cluster_shards(r.view(), asked, true);
+    CHECK(m.shard_for_slot(42)->master.display() == "seed.internal:17000");
+    CHECK(m.shard_for_slot(42)->replicas.at(0).display() == "replica.internal:17001");
+}
+
+TEST_CASE("a CLUSTER SHARDS reply no server sends is a protocol error, never a crash") {
+    ServerAddress asked;
+    // Slots but no master.
+    Reply no_master = parse_resp(shards({shard({0, 10}, {shard_node("h", 7001, "replica")})}));
+    CHECK_THROWS_AS(SlotMap::from_cluster_shards(no_master.view(), asked, false), ProtocolError);
+    // A range past the last slot, or backwards.
+    Reply past = parse_resp(shards({shard({9000, 20000}, {shard_node("h", 7000, "master")})}));
+    CHECK_THROWS_AS(SlotMap::from_cluster_shards(past.view(), asked, false), ProtocolError);
+    Reply backwards = parse_resp(shards({shard({10, 5}, {shard_node("h", 7000, "master")})}));
+    CHECK_THROWS_AS(SlotMap::from_cluster_shards(backwards.view(), asked, false), ProtocolError);
+    // A port no TCP socket has.
+    Reply port = parse_resp(shards({shard({0, 1}, {shard_node("h", 70000, "master")})}));
+    CHECK_THROWS_AS(SlotMap::from_cluster_shards(port.view(), asked, false), ProtocolError);
+    // A field of the wrong type: the reply's shape is wrong (exit 4), not a crash.
+    Reply typed = parse_resp(shards({flat_map({{"slots", bulk("0-16383")}, {"nodes", "*0\r\n"}})}));
+    CHECK_THROWS_AS(SlotMap::from_cluster_shards(typed.view(), asked, false), ReplyError);
+}
+
+TEST_CASE("a CLUSTER SLOTS node port out of range is a protocol error") {
+    Reply r = parse_resp("*1\r\n*3\r\n:0\r\n:10\r\n" + node("h", 0));
+    CHECK_THROWS_AS(SlotMap::from_cluster_slots(r.view(), ServerAddress{}), ProtocolError);
 }
