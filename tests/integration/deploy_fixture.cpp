@@ -102,6 +102,7 @@ TestCertificates::TestCertificates() {
     // notBefore is now and notAfter yesterday: verification reports "expired".
     make_cert("expired", "ca", "server", "DNS:localhost,IP:127.0.0.1", -1);
     make_cert("wrong-name", "ca", "server", "DNS:other.example", 2);
+    make_cert("ip-only", "ca", "server", "IP:127.0.0.1", 2);
 }
 
 void TestCertificates::make_ca(const std::string& name) {

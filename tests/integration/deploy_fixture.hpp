@@ -27,7 +27,8 @@ class TestCertificates {
     std::string path(const std::string& file) const { return dir_.path() + "/" + file; }
     // ca.crt, other-ca.crt; server.{crt,key} (SAN localhost, 127.0.0.1); client.{crt,key};
     // expired.crt (server.key, expired yesterday); wrong-name.crt (server.key, SAN
-    // other.example only); stranger.{crt,key} (a client cert from other-ca).
+    // other.example only); ip-only.crt (server.key, SAN IP:127.0.0.1 only, no DNS name);
+    // stranger.{crt,key} (a client cert from other-ca).
     std::string ca() const { return path("ca.crt"); }
 
   private:

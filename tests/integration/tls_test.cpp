@@ -1,6 +1,7 @@
 // TLS against a real redis-server --tls-port, with certificates made by openssl at test time.
 #include <doctest/doctest.h>
 
+#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
 
@@ -198,50 +199,152 @@ TEST_CASE("a missing CA file is a clear connection error") {
     CHECK(connect_error(o).find("/nonexistent/ca.crt") != std::string::npos);
 }
 
-TEST_CASE("a Redis Cluster over TLS: discovery, routing and scripts on every node") {
-    // Each node: a plain port (fixture checks, cluster creation) and a TLS port; the cluster
-    // bus runs TLS too. A TLS client is told the nodes' TLS ports by CLUSTER SLOTS.
+namespace {
+
+/// Three TLS masters sharing every slot: each has a plain port (fixture checks, cluster
+/// creation) and a TLS port with `cert`; the cluster bus runs TLS too. `extra` goes to every
+/// node (announced hostnames …). The constructor returns once every node says cluster_state:ok.
+struct TlsCluster {
     std::vector<std::unique_ptr<RedisServer>> nodes;
     std::vector<int> tls_ports;
-    std::vector<std::string> create = {server_cli(), "--cluster", "create"};
-    for (int i = 0; i < 3; ++i) {
-        tls_ports.push_back(free_port());
-        nodes.push_back(std::make_unique<RedisServer>(std::vector<std::string>{
-            "--tls-port", std::to_string(tls_ports.back()), "--tls-cert-file",
-            certs().path("server.crt"), "--tls-key-file", certs().path("server.key"),
-            "--tls-ca-cert-file", certs().ca(), "--tls-auth-clients", "no", "--tls-cluster", "yes",
-            "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"}));
-        create.push_back("127.0.0.1:" + std::to_string(nodes.back()->port()));
+
+    explicit TlsCluster(const std::string& cert, const std::vector<std::string>& extra = {}) {
+        std::vector<std::string> create = {server_cli(), "--cluster", "create"};
+        for (int i = 0; i < 3; ++i) {
+            tls_ports.push_back(free_port());
+            std::vector<std::string> args = {"--tls-port",
+                                             std::to_string(tls_ports.back()),
+                                             "--tls-cert-file",
+                                             certs().path(cert),
+                                             "--tls-key-file",
+                                             certs().path("server.key"),
+                                             "--tls-ca-cert-file",
+                                             certs().ca(),
+                                             "--tls-auth-clients",
+                                             "no",
+                                             "--tls-cluster",
+                                             "yes",
+                                             "--cluster-enabled",
+                                             "yes",
+                                             "--cluster-config-file",
+                                             "nodes.conf"};
+            args.insert(args.end(), extra.begin(), extra.end());
+            nodes.push_back(std::make_unique<RedisServer>(args));
+            create.push_back("127.0.0.1:" + std::to_string(nodes.back()->port()));
+        }
+        create.insert(create.end(), {"--cluster-replicas", "0", "--cluster-yes"});
+        run_program(create);
+        auto all_ok = [&] {
+            for (auto& n : nodes) {
+                std::string info(n->connect().command({"CLUSTER", "INFO"}).str());
+                if (info.find("cluster_state:ok") == std::string::npos) return false;
+            }
+            return true;
+        };
+        for (int attempt = 0; attempt < 300 && !all_ok(); ++attempt) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
     }
-    create.insert(create.end(), {"--cluster-replicas", "0", "--cluster-yes"});
-    run_program(create);
-    ConnectionOptions o = tls_options(tls_ports[0]);
-    o.cluster = true;
-    auto all_ok = [&] {
-        for (auto& n : nodes) {
-            std::string info(n->connect().command({"CLUSTER", "INFO"}).str());
-            if (info.find("cluster_state:ok") == std::string::npos) return false;
-        }
+
+    ConnectionOptions options() const {
+        ConnectionOptions o = tls_options(tls_ports[0]);
+        o.cluster = true;
+        return o;
+    }
+
+    long long total_keys() {
+        long long total = 0;
+        for (auto& n : nodes) total += n->connect().command({"DBSIZE"}).integer();
+        return total;
+    }
+};
+
+/// Client::masters() once every node has learnt of every other (the map of a node that joined
+/// last can lag behind its cluster_state:ok).
+std::vector<ServerAddress> settled_masters(const ConnectionOptions& o) {
+    for (int attempt = 0; attempt < 300; ++attempt) {
         try {
-            return Client(o).masters().size() == 3;
+            auto m = Client(o).masters();
+            if (m.size() == 3) return m;
         } catch (const ConnectionError&) {
-            return false;
         }
-    };
-    for (int attempt = 0; attempt < 300 && !all_ok(); ++attempt) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    Client client(o);
+    return Client(o).masters();
+}
+
+}  // namespace
+
+TEST_CASE("a Redis Cluster over TLS: discovery, routing and scripts on every node") {
+    // A TLS client is told the nodes' TLS ports by CLUSTER SHARDS (or SLOTS).
+    TlsCluster cluster("server.crt");
+    ConnectionOptions o = cluster.options();
     std::set<int> ports;
-    for (const auto& m : client.masters()) ports.insert(m.port);
-    CHECK(ports == std::set<int>(tls_ports.begin(), tls_ports.end()));
+    for (const auto& m : settled_masters(o)) ports.insert(m.port);
+    CHECK(ports == std::set<int>(cluster.tls_ports.begin(), cluster.tls_ports.end()));
+    Client client(o);
     Script s("tls_cluster_set", "return redis.call('SET', KEYS[1], ARGV[1])");
     for (int i = 0; i < 30; ++i) {
         std::string key = "tlsc:" + std::to_string(i);
         client.eval(s, {key}, {std::to_string(i)});
         CHECK(client.command_for_key(key, {"GET", key}).str() == std::to_string(i));
     }
-    long long total = 0;
-    for (auto& n : nodes) total += n->connect().command({"DBSIZE"}).integer();
-    CHECK(total == 30);
+    CHECK(cluster.total_keys() == 30);
+}
+
+TEST_CASE("a TLS cluster announcing hostnames: each node's certificate is checked for its name") {
+    // What managed services do: nodes announce a DNS name and the cluster prefers it; the
+    // client reaches each node by that name, and verifies the node's certificate against it.
+    const std::vector<std::string> named = {"--cluster-announce-hostname", "localhost",
+                                            "--cluster-preferred-endpoint-type", "hostname"};
+
+    SUBCASE("certificates issued for the announced name: routing and scan-audit -c work") {
+        TlsCluster cluster("server.crt", named);  // SAN DNS:localhost
+        auto masters = settled_masters(cluster.options());
+        REQUIRE(masters.size() == 3);
+        for (const auto& m : masters) CHECK(m.host == "localhost");
+        for (int i = 0; i < 12; ++i) {
+            std::string key = "named:" + std::to_string(i);
+            auto r = run_cli(
+                tls_cli(cluster.tls_ports[0], {"-c", "cache", "set", key, "v", "--ttl", "1h"}));
+            INFO("stderr: " << r.err);
+            CHECK(r.exit_code == 0);
+        }
+        CHECK(cluster.total_keys() == 12);
+        auto audit = run_cli(tls_cli(cluster.tls_ports[0],
+                                     {"-c", "scan-audit", "--format", "json", "--fail-on", ""}));
+        INFO("stderr: " << audit.err);
+        REQUIRE(audit.exit_code == 0);
+        auto j = nlohmann::json::parse(audit.out);
+        CHECK(j["complete"] == true);
+        CHECK(j["keys_scanned"] == 12);
+        for (const auto& n : j["nodes"])
+            CHECK(n["address"].get<std::string>().starts_with("localhost:"));
+    }
+
+    SUBCASE("certificates without the announced name: every node is refused, nothing written") {
+        // The seed is reached by IP, which these certificates carry; the announced name is not
+        // in them, so the connection to each node by that name fails verification.
+        TlsCluster cluster("ip-only.crt", named);  // SAN IP:127.0.0.1 only
+        ConnectionOptions o = cluster.options();
+        std::string error;
+        for (int attempt = 0; attempt < 300 && error.find("localhost") == std::string::npos;
+             ++attempt) {
+            try {
+                Client(o).command_for_key("k", {"GET", "k"});
+                error = "(no error)";
+            } catch (const ConnectionError& e) {
+                error = e.what();
+            }
+            if (error.find("localhost") == std::string::npos)
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        CHECK(error.find("hostname mismatch") != std::string::npos);
+        CHECK(error.find("localhost") != std::string::npos);
+        auto r =
+            run_cli(tls_cli(cluster.tls_ports[0], {"-c", "cache", "set", "k", "v", "--ttl", "1h"}));
+        CHECK(r.exit_code == 3);
+        CHECK(r.err.find("hostname mismatch") != std::string::npos);
+        CHECK(cluster.total_keys() == 0);
+    }
 }
