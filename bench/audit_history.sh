@@ -9,19 +9,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 keys=${1:-1000000}
 runs=${2:-3}
-bin=${REDIS_OPS:-build/redis-ops}
-gen=../shared/bench/gen_dataset.py
-[ -f "$gen" ] || { echo "missing $gen (the shared dataset generator)" >&2; exit 2; }
-[ -x "$bin" ] || { echo "missing $bin: build it first (cmake --build build)" >&2; exit 2; }
 
-dir=$(mktemp -d /tmp/redis-ops-bench.XXXXXX)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save "" --appendonly no --maxmemory 0 \
-  --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" >/dev/null
-trap 'kill "$(cat "$dir/redis.pid" 2>/dev/null)" 2>/dev/null || true; sleep 0.5; rm -rf "$dir"' EXIT
-for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
+. bench/lib.sh
+bench_init history dataset
+port=$(bench_free_port)
+bench_server redis "$port"
 
-python3 "$gen" "$keys" 7 "$dir/truth.json" | redis-cli -p "$port" --pipe >/dev/null
+bench_load "$port" "$keys" "$dir/truth.json"
 echo "# loaded $(redis-cli -p "$port" dbsize) keys" >&2
 
 # 20 rules over the generator's patterns: every field kind, most keys matched by a later rule.

@@ -3,25 +3,14 @@
 # alternating, so both see the same machine load. Starts (and stops) its own redis-server on
 # 127.0.0.1. Reports the mean wall time per process of each and the ratio (target <= 1.5x).
 #
-# Usage: bench/cache_get.sh [RUNS=500]   (REDIS_OPS=path/to/redis-ops to pick the binary)
+# Usage: bench/cache_get.sh [RUNS=500]   (REDIS_OPS=path/to/redis-ops, default build/redis-ops)
 set -euo pipefail
 runs=${1:-500}
-here=$(cd "$(dirname "$0")" && pwd)
-bin=${REDIS_OPS:-}
-if [[ -z $bin ]]; then
-    for b in "$here/../build/redis-ops" "$here"/../build-*/redis-ops; do
-        [[ -x $b ]] && { bin=$b; break; }
-    done
-fi
-[[ -x $bin ]] || { echo "no redis-ops binary; set REDIS_OPS" >&2; exit 2; }
-
-dir=$(mktemp -d)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" \
-    --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
-cleanup() { redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true; rm -rf "$dir"; }
-trap cleanup EXIT
-for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+bench_init cache-get
+port=$(bench_free_port)
+bench_server redis "$port"
 
 value=$(head -c 100 /dev/zero | tr '\0' 'x')
 redis-cli -p "$port" set bench:key "$value" >/dev/null

@@ -10,40 +10,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 keys=${1:-1000000}
 runs=${2:-3}
-bin=${REDIS_OPS:-build/redis-ops}
-gen=../shared/bench/gen_dataset.py
-[ -f "$gen" ] || { echo "missing $gen (the shared dataset generator)" >&2; exit 2; }
-[ -x "$bin" ] || { echo "missing $bin: build it first (cmake --build build)" >&2; exit 2; }
 
-dir=$(mktemp -d /tmp/redis-ops-cluster-bench.XXXXXX)
-free_port() { python3 -c 'import socket
-while True:
-    s=socket.socket(); s.bind(("127.0.0.1",0)); p=s.getsockname()[1]; s.close()
-    if p + 10000 < 65536:
-        t=socket.socket()
-        try: t.bind(("127.0.0.1",p+10000)); print(p); break
-        except OSError: pass
-        finally: t.close()'; }
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  sleep 0.5; rm -rf "$dir"
-}
-trap cleanup EXIT
-start() {  # start NAME PORT [ARGS…]
-  local name=$1 port=$2; shift 2
-  mkdir -p "$dir/$name"
-  redis-server --port "$port" --bind 127.0.0.1 --dir "$dir/$name" --save "" --appendonly no \
-    --daemonize yes --pidfile "$dir/$name/redis.pid" --logfile "$dir/$name/redis.log" "$@" >/dev/null
-  for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
-  pids+=("$(cat "$dir/$name/redis.pid")")
-}
-
-single=$(free_port); start single "$single"
+. bench/lib.sh
+bench_init cluster dataset
+single=$(bench_free_port)
+bench_server single "$single"
 nodes=()
 for i in 1 2 3; do
-  p=$(free_port); nodes+=("$p")
-  start "node$i" "$p" --cluster-enabled yes --cluster-config-file nodes.conf
+  p=$(bench_free_port); nodes+=("$p")
+  bench_server "node$i" "$p" --cluster-enabled yes --cluster-config-file nodes.conf
 done
 redis-cli --cluster create $(printf '127.0.0.1:%s ' "${nodes[@]}") --cluster-replicas 0 \
   --cluster-yes >/dev/null

@@ -12,43 +12,24 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 keys=${1:-1000000}
 runs=${2:-1}
-bin=${REDIS_OPS:-build/redis-ops}
-gen=../shared/bench/gen_dataset.py
-[ -f "$gen" ] || { echo "missing $gen (the shared dataset generator)" >&2; exit 2; }
-[ -x "$bin" ] || { echo "missing $bin: build it first (cmake --build build)" >&2; exit 2; }
 
-dir=$(mktemp -d /tmp/redis-ops-bench-expire.XXXXXX)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+. bench/lib.sh
+bench_init expire dataset
+port=$(bench_free_port)
 cli() { redis-cli -p "$port" "$@"; }
-start() {
-  redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --dbfilename dump.rdb --save "" \
-    --appendonly no --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" \
-    --slowlog-log-slower-than 0 --slowlog-max-len 3000000 >/dev/null
-  for _ in $(seq 600); do
-    [ "$(cli ping 2>/dev/null)" = PONG ] && return 0
-    sleep 0.1
-  done
-  echo "redis-server did not start (see $dir/redis.log)" >&2
-  exit 1
-}
-stop() {
-  local pid
-  pid=$(cat "$dir/redis.pid" 2>/dev/null) || return 0
-  kill "$pid" 2>/dev/null || true
-  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
-}
-trap 'stop; rm -rf "$dir"' EXIT
+start() { bench_server redis "$port" --slowlog-log-slower-than 0 --slowlog-max-len 3000000; }
+stop() { bench_stop redis; }
 
 start
-python3 "$gen" "$keys" 7 "$dir/truth.json" | cli --pipe >/dev/null
+bench_load "$port" "$keys" "$dir/truth.json"
 cli save >/dev/null
-cp "$dir/dump.rdb" "$dir/base.rdb"
+cp "$dir/redis/dump.rdb" "$dir/base.rdb"
 echo "# loaded $(cli dbsize) keys; $(cli info keyspace | grep '^db0' | tr -d '\r')" >&2
 
 # fresh: the snapshot again, the slow log empty.
 fresh() {
   stop
-  cp "$dir/base.rdb" "$dir/dump.rdb"
+  cp "$dir/base.rdb" "$dir/redis/dump.rdb"
   start
   cli slowlog reset >/dev/null
 }

@@ -19,13 +19,11 @@ time the server thread was preempted, so read them next to the load average prin
 import argparse
 import glob
 import os
-import shutil
-import socket
 import subprocess
-import tempfile
 import time
 
-import redis
+
+from benchlib import redis_server
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -57,12 +55,6 @@ def find_bin():
         if os.access(b, os.X_OK):
             return b
     raise SystemExit('no redis-ops binary; pass --bin')
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
 def fill(r, n):
@@ -111,18 +103,7 @@ def main():
     ap.add_argument('--batch', type=int, default=250, help='redis-ops --batch (its default)')
     a = ap.parse_args()
     binary = a.bin or find_bin()
-    d = tempfile.mkdtemp()
-    port = free_port()
-    server = subprocess.Popen(['redis-server', '--port', str(port), '--bind', '127.0.0.1', '--save', '',
-                               '--appendonly', 'no', '--dir', d], stdout=subprocess.DEVNULL)
-    try:
-        r = redis.Redis(port=port)
-        for _ in range(100):
-            try:
-                r.ping()
-                break
-            except redis.ConnectionError:
-                time.sleep(0.05)
+    with redis_server() as (port, r):
         results = []
 
         fill(r, a.members)
@@ -161,10 +142,6 @@ def main():
         ours, py = results[0][1], results[1][1]
         print(f'ratio total redis-ops / redis-py: {ours / py:.2f}x; '
               f'redis-ops longest command {results[0][2]:.2f} ms (target <= 10 ms)')
-    finally:
-        server.terminate()
-        server.wait()
-        shutil.rmtree(d, ignore_errors=True)
 
 
 if __name__ == '__main__':

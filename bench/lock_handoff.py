@@ -22,15 +22,13 @@ import argparse
 import os
 import random
 import select
-import shutil
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
-import redis
+
+from benchlib import redis_server
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -44,29 +42,6 @@ if lock.acquire(blocking=True, blocking_timeout=20):
     print("acquired", flush=True)
     lock.release()
 """
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(tmp):
-    port = free_port()
-    proc = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", tmp],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    r = redis.Redis(port=port)
-    for _ in range(200):
-        try:
-            r.ping()
-            return proc, port, r
-        except redis.ConnectionError:
-            time.sleep(0.02)
-    proc.kill()
-    sys.exit("redis-server did not start")
 
 
 def read_line(proc, timeout=20.0):
@@ -131,9 +106,7 @@ def main():
     if not os.access(args.bin, os.X_OK):
         sys.exit("no redis-ops binary at %s (use --bin)" % args.bin)
 
-    tmp = tempfile.mkdtemp(prefix="lock-handoff-")
-    proc, port, r = start_server(tmp)
-    try:
+    with redis_server() as (port, r):
         with open(os.path.join(ROOT, "lua", "lock_release.lua")) as f:
             release_sha = r.script_load(f.read())
         ops, py = [], []
@@ -141,10 +114,6 @@ def main():
         for _ in range(args.rounds):
             ops.append(redis_ops_handoff(args.bin, port, r, release_sha))
             py.append(redis_py_handoff(port, r))
-    finally:
-        proc.terminate()
-        proc.wait()
-        shutil.rmtree(tmp, ignore_errors=True)
 
     print("lock handoff latency, release -> waiter holds the lock, %d handoffs each" % args.rounds)
     print("%-24s %10s %10s %10s" % ("", "median ms", "p90 ms", "max ms"))

@@ -9,26 +9,15 @@
 # round trip of its own first, which is not the same work.
 #
 # Usage: bench/ratelimit.sh [RUNS=500] [ALGORITHMS="sliding gcra"]
-#        (REDIS_OPS=path/to/redis-ops to pick the binary)
+#        (REDIS_OPS=path/to/redis-ops, default build/redis-ops)
 set -euo pipefail
 runs=${1:-500}
 algorithms=${2:-sliding gcra}
-here=$(cd "$(dirname "$0")" && pwd)
-bin=${REDIS_OPS:-}
-if [[ -z $bin ]]; then
-    for b in "$here/../build/redis-ops" "$here"/../build-*/redis-ops; do
-        [[ -x $b ]] && { bin=$b; break; }
-    done
-fi
-[[ -x $bin ]] || { echo "no redis-ops binary; set REDIS_OPS" >&2; exit 2; }
-
-dir=$(mktemp -d)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" \
-    --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
-cleanup() { redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true; rm -rf "$dir"; }
-trap cleanup EXIT
-for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+bench_init ratelimit
+port=$(bench_free_port)
+bench_server redis "$port"
 
 # Large enough that every hit is allowed: both sides do the same writes on every call.
 limit=1000000 window_ms=3600000
@@ -36,7 +25,7 @@ now_us() { local t=$EPOCHREALTIME; echo $(( ${t/./} )); }
 echo "binary: $bin"
 echo "runs: $runs each, alternating (one process per call: connect + EVALSHA of one hit)"
 for algorithm in $algorithms; do
-    sha=$(redis-cli -p "$port" -x script load <"$here/../lua/ratelimit_$algorithm.lua")
+    sha=$(redis-cli -p "$port" -x script load <"lua/ratelimit_$algorithm.lua")
     ours_key="bench-ops" cli_key="ratelimit:{bench-cli}:$algorithm"
     "$bin" -p "$port" ratelimit hit "$ours_key" --algorithm "$algorithm" --limit $limit \
         --window ${window_ms}ms >/dev/null || { echo "redis-ops hit failed" >&2; exit 1; }

@@ -9,22 +9,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 keys=${1:-1000000}
 runs=${2:-3}
-bin=${REDIS_OPS:-build/redis-ops}
-gen=../shared/bench/gen_dataset.py
-[ -f "$gen" ] || { echo "missing $gen (the shared dataset generator)" >&2; exit 2; }
-[ -x "$bin" ] || { echo "missing $bin: build it first (cmake --build build)" >&2; exit 2; }
 command -v redis-check-rdb >/dev/null || { echo "missing redis-check-rdb (redis-tools)" >&2; exit 2; }
 
-dir=$(mktemp -d /tmp/redis-ops-rdb-bench.XXXXXX)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save "" --appendonly no --maxmemory 0 \
-  --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" >/dev/null
-trap 'kill "$(cat "$dir/redis.pid" 2>/dev/null)" 2>/dev/null || true; sleep 0.5; rm -rf "$dir"' EXIT
-for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
+. bench/lib.sh
+bench_init rdb dataset
+port=$(bench_free_port)
+bench_server redis "$port"
 
-python3 "$gen" "$keys" 7 "$dir/truth.json" | redis-cli -p "$port" --pipe >/dev/null
+bench_load "$port" "$keys" "$dir/truth.json"
 redis-cli -p "$port" save >/dev/null
-cp "$dir/dump.rdb" "$dir/snapshot.rdb"  # --rdb-sync's BGSAVE rewrites dump.rdb
+cp "$dir/redis/dump.rdb" "$dir/snapshot.rdb"  # --rdb-sync's BGSAVE rewrites dump.rdb
 echo "# loaded $(redis-cli -p "$port" dbsize) keys; snapshot $(stat -c %s "$dir/snapshot.rdb") bytes" >&2
 
 # The main thread's CPU seconds: used_cpu_*_main_thread (Redis 6.2+), else the process's.

@@ -11,23 +11,13 @@ cd "$(dirname "$0")/.."
 keys=${1:-1000000}
 runs=${2:-3}
 small=${SMALL_KEYS:-100000}
-bin=${REDIS_OPS:-build/redis-ops}
-gen=../shared/bench/gen_dataset.py
-[ -f "$gen" ] || { echo "missing $gen (the shared dataset generator)" >&2; exit 2; }
-[ -x "$bin" ] || { echo "missing $bin: build it first (cmake --build build)" >&2; exit 2; }
 
-dir=$(mktemp -d /tmp/redis-ops-bench.XXXXXX)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save "" --appendonly no --maxmemory 0 \
-  --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" >/dev/null
-trap 'kill "$(cat "$dir/redis.pid" 2>/dev/null)" 2>/dev/null || true; sleep 0.5; rm -rf "$dir"' EXIT
-for _ in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
+. bench/lib.sh
+bench_init scan-audit dataset
+port=$(bench_free_port)
+bench_server redis "$port"
 
-load() {
-  redis-cli -p "$port" flushall >/dev/null
-  python3 "$gen" "$1" 7 "$dir/truth.json" | redis-cli -p "$port" --pipe >/dev/null
-  echo "# loaded $(redis-cli -p "$port" dbsize) keys ($(redis-cli -p "$port" info memory | grep '^used_memory_human' | tr -d '\r'))" >&2
-}
+load() { bench_load "$port" "$1" "$dir/truth.json"; }
 
 # The server's own CPU seconds (user+sys): what each tool costs Redis, whatever the machine's load.
 server_cpu() {

@@ -17,14 +17,13 @@ Usage: bench/session.py [--bin build/redis-ops] [--sessions 20000] [--rounds 5]
 import argparse
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
-import redis
+
+from benchlib import redis_server
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -75,29 +74,6 @@ print(n)
 """
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(tmp):
-    port = free_port()
-    proc = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", tmp],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    r = redis.Redis(port=port)
-    for _ in range(200):
-        try:
-            r.ping()
-            return proc, port, r
-        except redis.ConnectionError:
-            time.sleep(0.02)
-    proc.kill()
-    sys.exit("redis-server did not start")
-
-
 def populate(r, n):
     r.flushall()
     p = r.pipeline(transaction=False)
@@ -126,12 +102,10 @@ def main():
     args = ap.parse_args()
     if not shutil.which(args.bin) and not os.access(args.bin, os.X_OK):
         sys.exit(f"no redis-ops binary at {args.bin} (build first, or pass --bin)")
-    tmp = tempfile.mkdtemp(prefix="redis-ops-bench-")
-    proc, port, r = start_server(tmp)
-    ops = [args.bin, "-p", str(port), "session"]
-    py = ["/usr/bin/python3", "-c"]
     rows = []
-    try:
+    with redis_server() as (port, r):
+        ops = [args.bin, "-p", str(port), "session"]
+        py = ["/usr/bin/python3", "-c"]
         # create: one process per session, as from a shell.
         a, b = [], []
         for _ in range(args.rounds * 4):
@@ -163,10 +137,6 @@ def main():
             b.append(t)
         rows.append((f"destroy-all ({args.sessions} sessions)", statistics.median(a),
                      statistics.median(b)))
-    finally:
-        proc.terminate()
-        proc.wait()
-        shutil.rmtree(tmp, ignore_errors=True)
 
     print(f"{'operation':<30} {'redis-ops':>12} {'redis-py':>12} {'ratio':>8}")
     for name, ours, peer in rows:

@@ -18,15 +18,13 @@ import argparse
 import json
 import os
 import random
-import shutil
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
-import redis
+
+from benchlib import redis_server
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -57,12 +55,6 @@ while True:
         break
 print(json.dumps({'count': len(out), 'sessions': out}))
 """
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def session_json(user, max_age_ms, now_ms):
@@ -108,21 +100,7 @@ def main():
     ap.add_argument("--mine", type=int, default=12)
     ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
-    server = shutil.which("redis-server")
-    port = free_port()
-    tmp = tempfile.mkdtemp()
-    proc = subprocess.Popen(
-        [server, "--port", str(port), "--save", "", "--appendonly", "no", "--dir", tmp],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        r = redis.Redis(port=port)
-        for _ in range(100):
-            try:
-                r.ping()
-                break
-            except redis.ConnectionError:
-                time.sleep(0.05)
+    with redis_server() as (port, r):
         load(r, args.sessions, args.users, args.mine)
         ops, py = [], []
         for _ in range(args.rounds):
@@ -138,10 +116,6 @@ def main():
         print("  redis-ops session list --layout connect-redis  %.3f" % a)
         print("  redis-py SCAN + GET + json.loads + filter       %.3f" % b)
         print("  ratio %.2fx (target <= 0.5x)" % (a / b))
-    finally:
-        proc.terminate()
-        proc.wait()
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -9,13 +9,9 @@ wall time, the ratio (redis-ops / redis-cli; the target is <= 1.0) and the peak 
 
 usage: bench/stream_tail.py [--redis-ops PATH] [--sizes 100000,1000000] [--runs 3]
 """
-import argparse, os, re, shutil, socket, statistics, subprocess, sys, tempfile, time
+import argparse, os, re, statistics, subprocess, sys, time
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from benchlib import redis_server
 
 
 def resp(*args):
@@ -71,17 +67,7 @@ def main():
     a = ap.parse_args()
     if not os.path.exists("/usr/bin/time"):
         sys.exit("needs /usr/bin/time (apt-get install time)")
-    tmp = tempfile.mkdtemp(prefix="bench-stream-")
-    port = free_port()
-    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
-                               "--dir", tmp, "--save", "", "--appendonly", "no",
-                               "--logfile", os.path.join(tmp, "log")])
-    try:
-        for _ in range(200):
-            if subprocess.run(["redis-cli", "-p", str(port), "PING"],
-                              capture_output=True).returncode == 0:
-                break
-            time.sleep(0.05)
+    with redis_server() as (port, _):
         ops = [a.redis_ops, "-p", str(port), "stream", "tail", "s", "--from", "0",
                "--format", "json"]
         cli = ["redis-cli", "-p", str(port), "--raw", "XRANGE", "s", "-", "+"]
@@ -106,10 +92,6 @@ def main():
                   f"{max(crss) / 1024:>12.1f}", flush=True)
             print(f"          runs redis-ops {['%.3f' % x for x in ow]} redis-cli "
                   f"{['%.3f' % x for x in cw]}")
-    finally:
-        server.terminate()
-        server.wait()
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
