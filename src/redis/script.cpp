@@ -23,10 +23,9 @@ std::string sha1_hex(std::string_view text) {
 }
 
 std::string embedded(std::string_view name) {
-    for (const auto& src : lua_sources()) {
-        if (src.name == name) return std::string(src.body);
-    }
-    throw std::logic_error("no embedded Lua script named " + std::string(name));
+    std::string_view body = embedded_file(lua_sources(), name);
+    if (body.empty()) throw std::logic_error("no embedded Lua script named " + std::string(name));
+    return std::string(body);
 }
 
 }  // namespace

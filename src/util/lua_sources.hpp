@@ -1,16 +1,11 @@
-// The lua/*.lua files, embedded at build time by cmake/embed_lua.cmake.
+// The lua/*.lua files, embedded at build time (cmake/embed_files.cmake), each named by its stem:
+// lua/lock_release.lua is "lock_release".
 #pragma once
 
-#include <span>
-#include <string_view>
+#include "util/embedded_file.hpp"
 
 namespace redisops {
 
-struct LuaSource {
-    std::string_view name;  // file stem: lua/lock_release.lua -> "lock_release"
-    std::string_view body;
-};
-
-std::span<const LuaSource> lua_sources();
+std::span<const EmbeddedFile> lua_sources();
 
 }  // namespace redisops
