@@ -21,13 +21,13 @@ _redis_ops_flags() {
     echo '-u --url -h --host -p --port -s --socket -n --db --user -a --pass --tls --cacert --cacertdir --cert --key --sni --insecure -c --cluster --sentinel --master --sentinel-user --sentinel-pass --connect-timeout --timeout --json --no-color'
     case $1 in
         '') echo '--help --version' ;;
-        'cache') echo '--help' ;;
-        'cache get') echo '--help' ;;
-        'cache set') echo '--help --ttl --tag-prefix --tag' ;;
-        'cache del') echo '--help' ;;
-        'cache ttl') echo '--help' ;;
-        'cache fetch') echo '--help --ttl --tag-prefix --tag --beta --lock-ttl --wait' ;;
-        'invalidate-tag') echo '--help --dry-run --tag-prefix --batch' ;;
+        'cache') echo '--help --prefix --tag-prefix --print-acl' ;;
+        'cache get') echo '--help --prefix --tag-prefix --print-acl' ;;
+        'cache set') echo '--help --ttl --tag-prefix --tag --prefix --print-acl' ;;
+        'cache del') echo '--help --prefix --tag-prefix --print-acl' ;;
+        'cache ttl') echo '--help --prefix --tag-prefix --print-acl' ;;
+        'cache fetch') echo '--help --ttl --tag-prefix --tag --beta --lock-ttl --wait --prefix --print-acl' ;;
+        'invalidate-tag') echo '--help --print-acl --prefix --dry-run --tag-prefix --batch' ;;
         'session') echo '--help' ;;
         'session create') echo '--help --layout --prefix --index-prefix --namespace --user-field --user-id --ttl --field' ;;
         'session get') echo '--help --layout --prefix --index-prefix --namespace --user-field --touch --ttl' ;;
@@ -80,11 +80,36 @@ _redis_ops_valued() {
         --timeout) return 0 ;;
     esac
     case $1 in
+        'cache')
+            case $2 in
+                --prefix) return 0 ;;
+                --tag-prefix) return 0 ;;
+            esac
+            ;;
+        'cache get')
+            case $2 in
+                --prefix) return 0 ;;
+                --tag-prefix) return 0 ;;
+            esac
+            ;;
         'cache set')
             case $2 in
                 --ttl) return 0 ;;
                 --tag-prefix) return 0 ;;
                 --tag) return 0 ;;
+                --prefix) return 0 ;;
+            esac
+            ;;
+        'cache del')
+            case $2 in
+                --prefix) return 0 ;;
+                --tag-prefix) return 0 ;;
+            esac
+            ;;
+        'cache ttl')
+            case $2 in
+                --prefix) return 0 ;;
+                --tag-prefix) return 0 ;;
             esac
             ;;
         'cache fetch')
@@ -95,10 +120,12 @@ _redis_ops_valued() {
                 --beta) return 0 ;;
                 --lock-ttl) return 0 ;;
                 --wait) return 0 ;;
+                --prefix) return 0 ;;
             esac
             ;;
         'invalidate-tag')
             case $2 in
+                --prefix) return 0 ;;
                 --tag-prefix) return 0 ;;
                 --batch) return 0 ;;
             esac

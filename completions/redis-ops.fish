@@ -27,19 +27,39 @@ function __redis_ops_valued --description 'Does flag $argv[2] take a value in $a
             return 0
     end
     switch $argv[1]
+        case 'cache'
+            switch $argv[2]
+                case --prefix --tag-prefix
+                    return 0
+            end
+        case 'cache get'
+            switch $argv[2]
+                case --prefix --tag-prefix
+                    return 0
+            end
         case 'cache set'
             switch $argv[2]
-                case --ttl --tag-prefix --tag
+                case --ttl --tag-prefix --tag --prefix
+                    return 0
+            end
+        case 'cache del'
+            switch $argv[2]
+                case --prefix --tag-prefix
+                    return 0
+            end
+        case 'cache ttl'
+            switch $argv[2]
+                case --prefix --tag-prefix
                     return 0
             end
         case 'cache fetch'
             switch $argv[2]
-                case --ttl --tag-prefix --tag --beta --lock-ttl --wait
+                case --ttl --tag-prefix --tag --beta --lock-ttl --wait --prefix
                     return 0
             end
         case 'invalidate-tag'
             switch $argv[2]
-                case --tag-prefix --batch
+                case --prefix --tag-prefix --batch
                     return 0
             end
         case 'session create'
@@ -281,6 +301,9 @@ complete -c redis-ops -n 'not __redis_ops_ran' -l timeout -x -d 'Per-command tim
 complete -c redis-ops -n 'not __redis_ops_ran' -l json -d 'Machine-readable JSON output'
 complete -c redis-ops -n 'not __redis_ops_ran' -l no-color -d 'No colour (also NO_COLOR)'
 complete -c redis-ops -n '__redis_ops_in \'cache\'' -l help -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'cache\'' -l prefix -x -d 'With --print-acl: the prefix of the cached keys'
+complete -c redis-ops -n '__redis_ops_in \'cache\'' -l tag-prefix -x -d 'With --print-acl: the prefix of tag sets'
+complete -c redis-ops -n '__redis_ops_in \'cache\'' -l print-acl -d 'Print the ACL SETUSER rules (keys, channels, commands) this needs, and exit'
 complete -c redis-ops -n '__redis_ops_in \'cache get\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'cache set\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'cache set\'' -l ttl -x -d 'Time to live'
@@ -296,6 +319,8 @@ complete -c redis-ops -n '__redis_ops_in \'cache fetch\'' -l beta -x -d 'XFetch 
 complete -c redis-ops -n '__redis_ops_in \'cache fetch\'' -l lock-ttl -x -d 'Single-flight lock TTL, renewed while CMD runs (default 10s)'
 complete -c redis-ops -n '__redis_ops_in \'cache fetch\'' -l wait -x -d 'How long to wait for another caller\'s result (default 5m)'
 complete -c redis-ops -n '__redis_ops_in \'invalidate-tag\'' -l help -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'invalidate-tag\'' -l print-acl -d 'Print the ACL SETUSER rules (keys, channels, commands) this needs, and exit'
+complete -c redis-ops -n '__redis_ops_in \'invalidate-tag\'' -l prefix -x -d 'With --print-acl: the prefix of the tagged keys (default: every key)'
 complete -c redis-ops -n '__redis_ops_in \'invalidate-tag\'' -l dry-run -d 'Only count the keys that would be deleted'
 complete -c redis-ops -n '__redis_ops_in \'invalidate-tag\'' -l tag-prefix -x -d 'Prefix of tag set keys'
 complete -c redis-ops -n '__redis_ops_in \'invalidate-tag\'' -l batch -x -d 'Members per SSCAN page and UNLINK'
