@@ -48,10 +48,10 @@ _redis_ops_flags() {
         'ratelimit status') echo '--help --prefix --limit --window --algorithm --cost --print-acl' ;;
         'ratelimit reset') echo '--help --prefix --algorithm --print-acl' ;;
         'stream') echo '--help' ;;
-        'stream tail') echo '--help --from --count -f --follow --format --group --consumer --create-group --ack --claim-idle --block --batch' ;;
-        'stream info') echo '--help' ;;
+        'stream tail') echo '--help --print-acl --from --count -f --follow --format --group --consumer --create-group --ack --claim-idle --block --batch' ;;
+        'stream info') echo '--help --print-acl' ;;
         'pubsub') echo '--help' ;;
-        'pubsub tail') echo '--help --pattern --shard --format --count' ;;
+        'pubsub tail') echo '--help --print-acl --pattern --shard --format --count' ;;
         'scan-audit') echo '--help --match --print-acl --type --big-bytes --big-elements --top --ignore --fail-on --max-no-ttl --format --output --rate --count --max-patterns --idle --idle-over --policy --baseline --baseline-slack --replica --rdb --rdb-sync' ;;
         'expire') echo '--help --match --print-acl --ttl --exclude --type --shorten --jitter --idle-over --limit --rate --count --max-patterns --dry-run --undo-log --undo' ;;
     esac

@@ -68,8 +68,7 @@ TEST_CASE("cache --print-acl --prefix page: covers set, get, ttl, fetch with tag
             },
         });
     };
-    create_user(c, printed);
-    CliResult all = ops("redis-ops-cache");
+    CliResult all = run_as_printed_user(c, printed, ops);
     INFO("stderr: " << all.err);
     CHECK(all.exit_code == 0);
     CHECK(c.command({"EXISTS", "page:{u1}"}).integer() == 0);  // deleted
@@ -83,7 +82,6 @@ TEST_CASE("cache --print-acl --prefix page: covers set, get, ttl, fetch with tag
     CHECK(c.command({"GET", "page:c"}).str() == "late\n");
     CHECK(c.command({"EXISTS", "page:d"}).integer() == 0);  // a failure is not cached
     CHECK(c.command({"PTTL", "tag:t1"}).integer() > 0);
-    c.command({"ACL", "DELUSER", "redis-ops-cache"});
     check_each_command_is_needed(server, printed, ops);
 }
 
@@ -126,11 +124,9 @@ TEST_CASE("invalidate-tag --print-acl covers --dry-run and the drain of every to
             },
         });
     };
-    create_user(c, printed);
-    CliResult all = ops("redis-ops-invalidate-tag");
+    CliResult all = run_as_printed_user(c, printed, ops);
     INFO("stdout: " << all.out << " stderr: " << all.err);
     CHECK(all.exit_code == 0);
     CHECK(c.command({"DBSIZE"}).integer() == 0);  // members, set, tombstones and registry gone
-    c.command({"ACL", "DELUSER", "redis-ops-invalidate-tag"});
     check_each_command_is_needed(server, printed, ops);
 }

@@ -82,6 +82,19 @@ inline CliResult as(const RedisServer& server, const std::string& user,
 /// Runs `ops` as `user` and returns the first failure, or exit 0.
 using Ops = std::function<CliResult(const std::string& user)>;
 
+/// The user the printed rules are for.
+inline std::string printed_user(const std::string& printed) {
+    return words(rule_lines(printed).at(0)).at(2);
+}
+
+/// Creates the user from exactly `printed`, runs `ops` as it, and deletes it again.
+inline CliResult run_as_printed_user(Connection& c, const std::string& printed, const Ops& ops) {
+    create_user(c, printed);
+    CliResult r = ops(printed_user(printed));
+    c.command({"ACL", "DELUSER", printed_user(printed)});
+    return r;
+}
+
 /// Every printed command is needed: without it some operation exits 4 naming it.
 inline void check_each_command_is_needed(const RedisServer& server, const std::string& printed,
                                          const Ops& ops,

@@ -204,6 +204,12 @@ TEST_CASE("each man page shows exactly what --print-acl prints for the invocatio
         {"redis-ops-expire.1", {"expire", "--match", "session:*"}},
         {"redis-ops-cache.1", {"cache", "--prefix", "page:"}},
         {"redis-ops-invalidate-tag.1", {"invalidate-tag", "--prefix", "page:"}},
+        {"redis-ops-stream.1", {"stream", "tail", "orders"}},
+        {"redis-ops-stream.1",
+         {"stream", "tail", "orders", "--group", "workers", "--consumer", "c1"}},
+        {"redis-ops-stream.1", {"stream", "info", "orders"}},
+        {"redis-ops-pubsub.1", {"pubsub", "tail", "news", "alerts"}},
+        {"redis-ops-pubsub.1", {"pubsub", "tail", "ev.*", "--pattern"}},
     };
     for (const auto& [page, args] : pages) {
         CAPTURE(page);
