@@ -28,14 +28,14 @@ _redis_ops_flags() {
         'cache ttl') echo '--help --prefix --tag-prefix --print-acl' ;;
         'cache fetch') echo '--help --ttl --tag-prefix --tag --beta --lock-ttl --wait --prefix --print-acl' ;;
         'invalidate-tag') echo '--help --print-acl --prefix --dry-run --tag-prefix --batch' ;;
-        'session') echo '--help' ;;
-        'session create') echo '--help --layout --prefix --index-prefix --namespace --user-field --user-id --ttl --field' ;;
-        'session get') echo '--help --layout --prefix --index-prefix --namespace --user-field --touch --ttl' ;;
-        'session touch') echo '--help --layout --prefix --index-prefix --namespace --user-field --ttl' ;;
-        'session list') echo '--help --layout --prefix --index-prefix --namespace --user-field --user-id --rate' ;;
-        'session destroy') echo '--help --layout --prefix --index-prefix --namespace --user-field' ;;
-        'session destroy-all') echo '--help --layout --prefix --index-prefix --namespace --user-field --user-id --rate' ;;
-        'session stats') echo '--help --layout --prefix --index-prefix --namespace --user-field --rate --top' ;;
+        'session') echo '--help --layout --prefix --index-prefix --namespace --print-acl' ;;
+        'session create') echo '--help --layout --prefix --index-prefix --namespace --user-field --user-id --ttl --field --print-acl' ;;
+        'session get') echo '--help --layout --prefix --index-prefix --namespace --user-field --touch --ttl --print-acl' ;;
+        'session touch') echo '--help --layout --prefix --index-prefix --namespace --user-field --ttl --print-acl' ;;
+        'session list') echo '--help --layout --prefix --index-prefix --namespace --user-field --user-id --rate --print-acl' ;;
+        'session destroy') echo '--help --layout --prefix --index-prefix --namespace --user-field --print-acl' ;;
+        'session destroy-all') echo '--help --layout --prefix --index-prefix --namespace --user-field --user-id --rate --print-acl' ;;
+        'session stats') echo '--help --layout --prefix --index-prefix --namespace --user-field --rate --top --print-acl' ;;
         'lock') echo '--help --prefix --print-acl' ;;
         'lock acquire') echo '--help --prefix --ttl --wait --token -E --conflict-exit-code --fence-ttl --redlock --print-acl' ;;
         'lock release') echo '--help --prefix --token --force --redlock --print-acl' ;;
@@ -128,6 +128,14 @@ _redis_ops_valued() {
                 --prefix) return 0 ;;
                 --tag-prefix) return 0 ;;
                 --batch) return 0 ;;
+            esac
+            ;;
+        'session')
+            case $2 in
+                --layout) return 0 ;;
+                --prefix) return 0 ;;
+                --index-prefix) return 0 ;;
+                --namespace) return 0 ;;
             esac
             ;;
         'session create')
@@ -358,6 +366,11 @@ _redis_ops_values() {
         --key) echo '@file' ;;
     esac
     case $1 in
+        'session')
+            case $2 in
+                --layout) echo 'auto redis-ops connect-redis spring' ;;
+            esac
+            ;;
         'session create')
             case $2 in
                 --layout) echo 'auto redis-ops connect-redis spring' ;;

@@ -62,6 +62,11 @@ function __redis_ops_valued --description 'Does flag $argv[2] take a value in $a
                 case --prefix --tag-prefix --batch
                     return 0
             end
+        case 'session'
+            switch $argv[2]
+                case --layout --prefix --index-prefix --namespace
+                    return 0
+            end
         case 'session create'
             switch $argv[2]
                 case --layout --prefix --index-prefix --namespace --user-field --user-id --ttl --field
@@ -325,6 +330,11 @@ complete -c redis-ops -n '__redis_ops_in \'invalidate-tag\'' -l dry-run -d 'Only
 complete -c redis-ops -n '__redis_ops_in \'invalidate-tag\'' -l tag-prefix -x -d 'Prefix of tag set keys'
 complete -c redis-ops -n '__redis_ops_in \'invalidate-tag\'' -l batch -x -d 'Members per SSCAN page and UNLINK'
 complete -c redis-ops -n '__redis_ops_in \'session\'' -l help -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'session\'' -l layout -x -a 'auto redis-ops connect-redis spring' -d 'With --print-acl: Who wrote the sessions: auto (decided per key from its type and content), redis-ops (HASH session:<id> and an index), connect-redis (JSON string sess:<id>) or spring (Spring Session\'s indexed repository)'
+complete -c redis-ops -n '__redis_ops_in \'session\'' -l prefix -x -d 'With --print-acl: Session key prefix (default: session: for redis-ops, sess: for connect-redis)'
+complete -c redis-ops -n '__redis_ops_in \'session\'' -l index-prefix -x -d 'With --print-acl: Per-user index key prefix (redis-ops)'
+complete -c redis-ops -n '__redis_ops_in \'session\'' -l namespace -x -d 'With --print-acl: Spring Session\'s redis namespace'
+complete -c redis-ops -n '__redis_ops_in \'session\'' -l print-acl -d 'Print the ACL SETUSER rules (keys, channels, commands) this needs, and exit'
 complete -c redis-ops -n '__redis_ops_in \'session create\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'session create\'' -l layout -x -a 'auto redis-ops connect-redis spring' -d 'Who wrote the sessions: auto (decided per key from its type and content), redis-ops (HASH session:<id> and an index), connect-redis (JSON string sess:<id>) or spring (Spring Session\'s indexed repository)'
 complete -c redis-ops -n '__redis_ops_in \'session create\'' -l prefix -x -d 'Session key prefix (default: session: for redis-ops, sess: for connect-redis)'

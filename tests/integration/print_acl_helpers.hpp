@@ -132,4 +132,16 @@ inline CliResult first_failure(std::vector<std::function<CliResult()>> steps) {
     return last;
 }
 
+/// Both checks for one printed rule set: a user made from exactly it runs `ops` (exit 0), and
+/// `left` asserts what that left in Redis; then each printed command is shown to be needed.
+inline void check_printed_acl(const RedisServer& server, Connection& c, const std::string& printed,
+                              const Ops& ops, const std::function<void()>& left,
+                              const std::vector<std::string>& not_here = {}) {
+    CliResult all = run_as_printed_user(c, printed, ops);
+    INFO("stdout: " << all.out << " stderr: " << all.err);
+    CHECK(all.exit_code == 0);
+    left();
+    check_each_command_is_needed(server, printed, ops, not_here);
+}
+
 }  // namespace redisops::test

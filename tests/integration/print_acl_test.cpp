@@ -210,6 +210,9 @@ TEST_CASE("each man page shows exactly what --print-acl prints for the invocatio
         {"redis-ops-stream.1", {"stream", "info", "orders"}},
         {"redis-ops-pubsub.1", {"pubsub", "tail", "news", "alerts"}},
         {"redis-ops-pubsub.1", {"pubsub", "tail", "ev.*", "--pattern"}},
+        {"redis-ops-session.1", {"session", "--layout", "redis-ops"}},
+        {"redis-ops-session.1", {"session", "--layout", "connect-redis"}},
+        {"redis-ops-session.1", {"session", "--layout", "spring"}},
     };
     for (const auto& [page, args] : pages) {
         CAPTURE(page);
