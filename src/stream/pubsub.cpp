@@ -16,6 +16,11 @@ namespace {
 
 using std::chrono::milliseconds;
 
+void validate(const PubSubOptions& o) {
+    if (o.channels.empty()) throw UsageError("pubsub tail: at least one CHANNEL is needed");
+    if (o.pattern && o.shard) throw UsageError("--pattern and --shard cannot be combined");
+}
+
 const char* subscribe_verb(const PubSubOptions& o) {
     return o.shard ? "SSUBSCRIBE" : o.pattern ? "PSUBSCRIBE" : "SUBSCRIBE";
 }
@@ -93,6 +98,7 @@ TailEnd listen(Client& client, const PubSubOptions& o, const PubSubEvents& ev, S
 }  // namespace
 
 AclRules pubsub_acl(const PubSubOptions& o) {
+    validate(o);
     AclRules rules;
     for (const auto& ch : o.channels) rules.channels.push_back(o.pattern ? ch : glob_literal(ch));
     std::string verb = subscribe_verb(o);
@@ -103,8 +109,7 @@ AclRules pubsub_acl(const PubSubOptions& o) {
 
 TailEnd run_pubsub_tail(Client& client, const PubSubOptions& o, const PubSubEvents& ev,
                         StopFlag& stop) {
-    if (o.channels.empty()) throw UsageError("pubsub tail: at least one CHANNEL is needed");
-    if (o.pattern && o.shard) throw UsageError("--pattern and --shard cannot be combined");
+    validate(o);
     uint64_t seen = 0;
     bool gap = false;
     ReconnectLoop reconnect(stop, [&](std::string_view why, milliseconds wait) {
