@@ -1,6 +1,7 @@
 // `redis-ops session`: inspect and manage user sessions (src/session/ does the Redis work).
 #include <fmt/format.h>
 
+#include <cctype>
 #include <ctime>
 #include <memory>
 
@@ -38,19 +39,23 @@ using SessionRun = int (*)(Context&, const SessionOptions&);
 /// `with` starts each help text ("With --print-acl: " on the parent).
 void add_layout_flags(CLI::App* sub, SessionOptions& o, const char* default_layout,
                       const std::string& with = "") {
+    auto help = [&with](std::string text) {
+        if (!with.empty()) text[0] = static_cast<char>(std::tolower(text[0]));
+        return with + text;
+    };
     o.layout_text = default_layout;
     sub->add_option("--layout", o.layout_text,
-                    with + "Who wrote the sessions: " + described(kLayouts))
+                    help("Who wrote the sessions: " + described(kLayouts)))
         ->capture_default_str()
         ->check(one_of(kLayouts));
     o.prefix_flag = sub->add_option(
         "--prefix", o.prefix,
-        with + "Session key prefix (default: session: for redis-ops, sess: for connect-redis)");
+        help("Session key prefix (default: session: for redis-ops, sess: for connect-redis)"));
     sub->add_option("--index-prefix", o.layout.index_prefix,
-                    with + "Per-user index key prefix (redis-ops)")
+                    help("Per-user index key prefix (redis-ops)"))
         ->capture_default_str();
     sub->add_option("--namespace", o.layout.spring_namespace,
-                    with + "Spring Session's redis namespace")
+                    help("The redis namespace of Spring Session"))
         ->capture_default_str();
     if (!with.empty()) return;  // the user's field is no key: nothing to print an ACL for
     sub->add_option("--user-field", o.layout.user_field,
