@@ -4,6 +4,7 @@
 #include "cache/entry.hpp"
 #include "cache/fetch.hpp"
 #include "context.hpp"
+#include "print_acl.hpp"
 #include "redis/errors.hpp"
 #include "util/text.hpp"
 #include "util/units.hpp"
@@ -139,6 +140,13 @@ void setup_cache(CLI::App& app, Context& ctx) {
     auto* cache = app.add_subcommand("cache", "Cache-aside values with TTLs and tags");
     cache->require_subcommand(1);
     auto f = std::make_shared<CacheFlags>();
+    auto acl = std::make_shared<CacheFlags>();
+    cache->add_option("--prefix", acl->key, "With --print-acl: the prefix of the cached keys")
+        ->capture_default_str();
+    cache->add_option("--tag-prefix", acl->tag_prefix, "With --print-acl: the prefix of tag sets")
+        ->capture_default_str();
+    add_print_acl(cache, ctx, "redis-ops-cache",
+                  [acl] { return cache_acl(acl->key, acl->tag_prefix); });
 
     auto* get = cache->add_subcommand("get", "Print a cached value's raw bytes (exit 1: missing)");
     get->add_option("key", f->key, "Key")->required();

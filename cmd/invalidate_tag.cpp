@@ -2,6 +2,7 @@
 #include "cache/entry.hpp"
 #include "cache/tag_invalidation.hpp"
 #include "context.hpp"
+#include "print_acl.hpp"
 #include "redis/errors.hpp"
 #include "util/text.hpp"
 
@@ -10,12 +11,14 @@ namespace {
 
 struct InvalidateFlags {
     std::vector<std::string> tags;
+    std::string prefix;  // --print-acl only: the cached keys, the members of the tag sets
     std::string tag_prefix{kDefaultTagPrefix};
     bool dry_run = false;
     long long batch = 250;
 };
 
 int run_invalidate(Context& ctx, const InvalidateFlags& f) {
+    if (f.tags.empty()) throw UsageError("invalidate-tag: at least one TAG is required");
     if (f.batch < 1 || f.batch > 100000) throw UsageError("--batch: must be 1 to 100000");
     TagInvalidationOptions opts;
     opts.dry_run = f.dry_run;
@@ -52,7 +55,12 @@ void setup_invalidate_tag(CLI::App& app, Context& ctx) {
     auto* sub = app.add_subcommand(
         "invalidate-tag", "Delete every key of the tags and the tag sets; prints the count");
     auto f = std::make_shared<InvalidateFlags>();
-    sub->add_option("tags", f->tags, "Tags")->required();
+    // Not ->required(): --print-acl needs no tag (run_invalidate insists on one).
+    sub->add_option("tags", f->tags, "Tags (at least one)");
+    add_print_acl(sub, ctx, "redis-ops-invalidate-tag",
+                  [f] { return invalidate_tag_acl(f->prefix, f->tag_prefix); });
+    sub->add_option("--prefix", f->prefix,
+                    "With --print-acl: the prefix of the tagged keys (default: every key)");
     sub->add_flag("--dry-run", f->dry_run, "Only count the keys that would be deleted");
     sub->add_option("--tag-prefix", f->tag_prefix, "Prefix of tag set keys")->capture_default_str();
     sub->add_option("--batch", f->batch, "Members per SSCAN page and UNLINK")

@@ -6,6 +6,7 @@
 
 #include "choices.hpp"
 #include "context.hpp"
+#include "print_acl.hpp"
 #include "stream/format.hpp"
 #include "util/units.hpp"
 
@@ -61,6 +62,13 @@ void setup_pubsub(CLI::App& app, Context& ctx) {
     tail->add_option("channels", f->channels, "Channels (patterns with --pattern)")
         ->required()
         ->type_name("CHANNEL");
+    add_print_acl(tail, ctx, "redis-ops-pubsub", [f] {
+        PubSubOptions o;
+        o.channels = f->channels;
+        o.pattern = f->pattern;
+        o.shard = f->shard;
+        return pubsub_acl(o);
+    });
     tail->add_flag("--pattern", f->pattern, "Channels are glob patterns (PSUBSCRIBE)");
     tail->add_flag("--shard", f->shard, "Sharded channels (SSUBSCRIBE, Redis 7)");
     tail->add_option("--format", f->format,

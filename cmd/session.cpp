@@ -1,11 +1,13 @@
 // `redis-ops session`: inspect and manage user sessions (src/session/ does the Redis work).
 #include <fmt/format.h>
 
+#include <cctype>
 #include <ctime>
 #include <memory>
 
 #include "choices.hpp"
 #include "context.hpp"
+#include "print_acl.hpp"
 #include "redis/errors.hpp"
 #include "session/session_index.hpp"
 #include "session/session_store.hpp"
@@ -34,22 +36,39 @@ struct SessionOptions {
 
 using SessionRun = int (*)(Context&, const SessionOptions&);
 
-void add_layout_flags(CLI::App* sub, SessionOptions& o, const char* default_layout) {
+/// `with` starts each help text ("With --print-acl: " on the parent).
+void add_layout_flags(CLI::App* sub, SessionOptions& o, const char* default_layout,
+                      const std::string& with = "") {
+    auto help = [&with](std::string text) {
+        if (!with.empty()) text[0] = static_cast<char>(std::tolower(text[0]));
+        return with + text;
+    };
     o.layout_text = default_layout;
-    sub->add_option("--layout", o.layout_text, "Who wrote the sessions: " + described(kLayouts))
+    sub->add_option("--layout", o.layout_text,
+                    help("Who wrote the sessions: " + described(kLayouts)))
         ->capture_default_str()
         ->check(one_of(kLayouts));
     o.prefix_flag = sub->add_option(
         "--prefix", o.prefix,
-        "Session key prefix (default: session: for redis-ops, sess: for connect-redis)");
+        help("Session key prefix (default: session: for redis-ops, sess: for connect-redis)"));
     sub->add_option("--index-prefix", o.layout.index_prefix,
-                    "Per-user index key prefix (redis-ops)")
+                    help("Per-user index key prefix (redis-ops)"))
         ->capture_default_str();
-    sub->add_option("--namespace", o.layout.spring_namespace, "Spring Session's redis namespace")
+    sub->add_option("--namespace", o.layout.spring_namespace,
+                    help("The redis namespace of Spring Session"))
         ->capture_default_str();
+    if (!with.empty()) return;  // the user's field is no key: nothing to print an ACL for
     sub->add_option("--user-field", o.layout.user_field,
                     "Dot path of the user inside a connect-redis session")
         ->capture_default_str();
+}
+
+/// The layout the flags describe, once parsed.
+SessionLayout parsed_layout(const SessionOptions& o) {
+    SessionLayout layout = o.layout;
+    layout.kind = parse_layout(o.layout_text);
+    if (o.prefix_flag->count()) layout.prefix = o.prefix;
+    return layout;
 }
 
 /// A leaf subcommand with the layout flags, whose action is `run` over its parsed options.
@@ -60,8 +79,7 @@ CLI::App* add_leaf(CLI::App* parent, Context& ctx, const char* name, const char*
     add_layout_flags(sub, *o, default_layout);
     sub->callback([&ctx, o, run] {
         ctx.action = [&ctx, o, run] {
-            o->layout.kind = parse_layout(o->layout_text);
-            if (o->prefix_flag->count()) o->layout.prefix = o->prefix;
+            o->layout = parsed_layout(*o);
             return run(ctx, *o);
         };
     });
@@ -383,6 +401,10 @@ void setup_session(CLI::App& app, Context& ctx) {
     CLI::App* parent = app.add_subcommand(
         "session", "Inspect and manage user sessions (session:<id> hashes, user_sessions:<user>)");
     parent->require_subcommand(1);
+    auto acl = std::make_shared<SessionOptions>();
+    add_layout_flags(parent, *acl, "auto", "With --print-acl: ");
+    add_print_acl(parent, ctx, "redis-ops-session",
+                  [acl] { return session_acl(parsed_layout(*acl)); });
     const char* ttl_help = "New TTL (default: the session's max age, else 24h)";
 
     auto o = std::make_shared<SessionOptions>();

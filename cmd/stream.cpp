@@ -4,6 +4,7 @@
 
 #include "choices.hpp"
 #include "context.hpp"
+#include "print_acl.hpp"
 #include "redis/errors.hpp"
 #include "stream/format.hpp"
 #include "stream/info.hpp"
@@ -119,6 +120,8 @@ void setup_stream(CLI::App& app, Context& ctx) {
     auto* tail = sub->add_subcommand(
         "tail", "Print stream entries: the last 10 by default; -f follows new ones");
     tail->add_option("streams", f->streams, "Stream keys")->required()->type_name("STREAM");
+    add_print_acl(tail, ctx, "redis-ops-stream",
+                  [f] { return stream_tail_acl(f->streams, !f->group.empty()); });
     tail->add_option("--from", f->from,
                      "Start: 0 (beginning), $ (new only), an id, -N (last N), @TIME "
                      "(@2026-11-25T10:00:00Z or @-5m, by the server's clock)");
@@ -150,6 +153,7 @@ void setup_stream(CLI::App& app, Context& ctx) {
     auto* info =
         sub->add_subcommand("info", "Groups, consumers, lag, pending entries and their idle time");
     info->add_option("stream", *stream, "Stream key")->required()->type_name("STREAM");
+    add_print_acl(info, ctx, "redis-ops-stream", [stream] { return stream_info_acl(*stream); });
     info->callback(
         [&ctx, stream] { ctx.action = [&ctx, stream] { return run_info(ctx, *stream); }; });
 }

@@ -21,21 +21,21 @@ _redis_ops_flags() {
     echo '-u --url -h --host -p --port -s --socket -n --db --user -a --pass --tls --cacert --cacertdir --cert --key --sni --insecure -c --cluster --sentinel --master --sentinel-user --sentinel-pass --connect-timeout --timeout --json --no-color'
     case $1 in
         '') echo '--help --version' ;;
-        'cache') echo '--help' ;;
-        'cache get') echo '--help' ;;
-        'cache set') echo '--help --ttl --tag-prefix --tag' ;;
-        'cache del') echo '--help' ;;
-        'cache ttl') echo '--help' ;;
-        'cache fetch') echo '--help --ttl --tag-prefix --tag --beta --lock-ttl --wait' ;;
-        'invalidate-tag') echo '--help --dry-run --tag-prefix --batch' ;;
-        'session') echo '--help' ;;
-        'session create') echo '--help --layout --prefix --index-prefix --namespace --user-field --user-id --ttl --field' ;;
-        'session get') echo '--help --layout --prefix --index-prefix --namespace --user-field --touch --ttl' ;;
-        'session touch') echo '--help --layout --prefix --index-prefix --namespace --user-field --ttl' ;;
-        'session list') echo '--help --layout --prefix --index-prefix --namespace --user-field --user-id --rate' ;;
-        'session destroy') echo '--help --layout --prefix --index-prefix --namespace --user-field' ;;
-        'session destroy-all') echo '--help --layout --prefix --index-prefix --namespace --user-field --user-id --rate' ;;
-        'session stats') echo '--help --layout --prefix --index-prefix --namespace --user-field --rate --top' ;;
+        'cache') echo '--help --prefix --tag-prefix --print-acl' ;;
+        'cache get') echo '--help --prefix --tag-prefix --print-acl' ;;
+        'cache set') echo '--help --ttl --tag-prefix --tag --prefix --print-acl' ;;
+        'cache del') echo '--help --prefix --tag-prefix --print-acl' ;;
+        'cache ttl') echo '--help --prefix --tag-prefix --print-acl' ;;
+        'cache fetch') echo '--help --ttl --tag-prefix --tag --beta --lock-ttl --wait --prefix --print-acl' ;;
+        'invalidate-tag') echo '--help --print-acl --prefix --dry-run --tag-prefix --batch' ;;
+        'session') echo '--help --layout --prefix --index-prefix --namespace --print-acl' ;;
+        'session create') echo '--help --layout --prefix --index-prefix --namespace --user-field --user-id --ttl --field --print-acl' ;;
+        'session get') echo '--help --layout --prefix --index-prefix --namespace --user-field --touch --ttl --print-acl' ;;
+        'session touch') echo '--help --layout --prefix --index-prefix --namespace --user-field --ttl --print-acl' ;;
+        'session list') echo '--help --layout --prefix --index-prefix --namespace --user-field --user-id --rate --print-acl' ;;
+        'session destroy') echo '--help --layout --prefix --index-prefix --namespace --user-field --print-acl' ;;
+        'session destroy-all') echo '--help --layout --prefix --index-prefix --namespace --user-field --user-id --rate --print-acl' ;;
+        'session stats') echo '--help --layout --prefix --index-prefix --namespace --user-field --rate --top --print-acl' ;;
         'lock') echo '--help --prefix --print-acl' ;;
         'lock acquire') echo '--help --prefix --ttl --wait --token -E --conflict-exit-code --fence-ttl --redlock --print-acl' ;;
         'lock release') echo '--help --prefix --token --force --redlock --print-acl' ;;
@@ -48,10 +48,10 @@ _redis_ops_flags() {
         'ratelimit status') echo '--help --prefix --limit --window --algorithm --cost --print-acl' ;;
         'ratelimit reset') echo '--help --prefix --algorithm --print-acl' ;;
         'stream') echo '--help' ;;
-        'stream tail') echo '--help --from --count -f --follow --format --group --consumer --create-group --ack --claim-idle --block --batch' ;;
-        'stream info') echo '--help' ;;
+        'stream tail') echo '--help --print-acl --from --count -f --follow --format --group --consumer --create-group --ack --claim-idle --block --batch' ;;
+        'stream info') echo '--help --print-acl' ;;
         'pubsub') echo '--help' ;;
-        'pubsub tail') echo '--help --pattern --shard --format --count' ;;
+        'pubsub tail') echo '--help --print-acl --pattern --shard --format --count' ;;
         'scan-audit') echo '--help --match --print-acl --type --big-bytes --big-elements --top --ignore --fail-on --max-no-ttl --format --output --rate --count --max-patterns --idle --idle-over --policy --baseline --baseline-slack --replica --rdb --rdb-sync' ;;
         'expire') echo '--help --match --print-acl --ttl --exclude --type --shorten --jitter --idle-over --limit --rate --count --max-patterns --dry-run --undo-log --undo' ;;
     esac
@@ -80,11 +80,36 @@ _redis_ops_valued() {
         --timeout) return 0 ;;
     esac
     case $1 in
+        'cache')
+            case $2 in
+                --prefix) return 0 ;;
+                --tag-prefix) return 0 ;;
+            esac
+            ;;
+        'cache get')
+            case $2 in
+                --prefix) return 0 ;;
+                --tag-prefix) return 0 ;;
+            esac
+            ;;
         'cache set')
             case $2 in
                 --ttl) return 0 ;;
                 --tag-prefix) return 0 ;;
                 --tag) return 0 ;;
+                --prefix) return 0 ;;
+            esac
+            ;;
+        'cache del')
+            case $2 in
+                --prefix) return 0 ;;
+                --tag-prefix) return 0 ;;
+            esac
+            ;;
+        'cache ttl')
+            case $2 in
+                --prefix) return 0 ;;
+                --tag-prefix) return 0 ;;
             esac
             ;;
         'cache fetch')
@@ -95,12 +120,22 @@ _redis_ops_valued() {
                 --beta) return 0 ;;
                 --lock-ttl) return 0 ;;
                 --wait) return 0 ;;
+                --prefix) return 0 ;;
             esac
             ;;
         'invalidate-tag')
             case $2 in
+                --prefix) return 0 ;;
                 --tag-prefix) return 0 ;;
                 --batch) return 0 ;;
+            esac
+            ;;
+        'session')
+            case $2 in
+                --layout) return 0 ;;
+                --prefix) return 0 ;;
+                --index-prefix) return 0 ;;
+                --namespace) return 0 ;;
             esac
             ;;
         'session create')
@@ -331,6 +366,11 @@ _redis_ops_values() {
         --key) echo '@file' ;;
     esac
     case $1 in
+        'session')
+            case $2 in
+                --layout) echo 'auto redis-ops connect-redis spring' ;;
+            esac
+            ;;
         'session create')
             case $2 in
                 --layout) echo 'auto redis-ops connect-redis spring' ;;

@@ -27,19 +27,44 @@ function __redis_ops_valued --description 'Does flag $argv[2] take a value in $a
             return 0
     end
     switch $argv[1]
+        case 'cache'
+            switch $argv[2]
+                case --prefix --tag-prefix
+                    return 0
+            end
+        case 'cache get'
+            switch $argv[2]
+                case --prefix --tag-prefix
+                    return 0
+            end
         case 'cache set'
             switch $argv[2]
-                case --ttl --tag-prefix --tag
+                case --ttl --tag-prefix --tag --prefix
+                    return 0
+            end
+        case 'cache del'
+            switch $argv[2]
+                case --prefix --tag-prefix
+                    return 0
+            end
+        case 'cache ttl'
+            switch $argv[2]
+                case --prefix --tag-prefix
                     return 0
             end
         case 'cache fetch'
             switch $argv[2]
-                case --ttl --tag-prefix --tag --beta --lock-ttl --wait
+                case --ttl --tag-prefix --tag --beta --lock-ttl --wait --prefix
                     return 0
             end
         case 'invalidate-tag'
             switch $argv[2]
-                case --tag-prefix --batch
+                case --prefix --tag-prefix --batch
+                    return 0
+            end
+        case 'session'
+            switch $argv[2]
+                case --layout --prefix --index-prefix --namespace
                     return 0
             end
         case 'session create'
@@ -281,6 +306,9 @@ complete -c redis-ops -n 'not __redis_ops_ran' -l timeout -x -d 'Per-command tim
 complete -c redis-ops -n 'not __redis_ops_ran' -l json -d 'Machine-readable JSON output'
 complete -c redis-ops -n 'not __redis_ops_ran' -l no-color -d 'No colour (also NO_COLOR)'
 complete -c redis-ops -n '__redis_ops_in \'cache\'' -l help -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'cache\'' -l prefix -x -d 'With --print-acl: the prefix of the cached keys'
+complete -c redis-ops -n '__redis_ops_in \'cache\'' -l tag-prefix -x -d 'With --print-acl: the prefix of tag sets'
+complete -c redis-ops -n '__redis_ops_in \'cache\'' -l print-acl -d 'Print the ACL SETUSER rules (keys, channels, commands) this needs, and exit'
 complete -c redis-ops -n '__redis_ops_in \'cache get\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'cache set\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'cache set\'' -l ttl -x -d 'Time to live'
@@ -296,15 +324,22 @@ complete -c redis-ops -n '__redis_ops_in \'cache fetch\'' -l beta -x -d 'XFetch 
 complete -c redis-ops -n '__redis_ops_in \'cache fetch\'' -l lock-ttl -x -d 'Single-flight lock TTL, renewed while CMD runs (default 10s)'
 complete -c redis-ops -n '__redis_ops_in \'cache fetch\'' -l wait -x -d 'How long to wait for another caller\'s result (default 5m)'
 complete -c redis-ops -n '__redis_ops_in \'invalidate-tag\'' -l help -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'invalidate-tag\'' -l print-acl -d 'Print the ACL SETUSER rules (keys, channels, commands) this needs, and exit'
+complete -c redis-ops -n '__redis_ops_in \'invalidate-tag\'' -l prefix -x -d 'With --print-acl: the prefix of the tagged keys (default: every key)'
 complete -c redis-ops -n '__redis_ops_in \'invalidate-tag\'' -l dry-run -d 'Only count the keys that would be deleted'
 complete -c redis-ops -n '__redis_ops_in \'invalidate-tag\'' -l tag-prefix -x -d 'Prefix of tag set keys'
 complete -c redis-ops -n '__redis_ops_in \'invalidate-tag\'' -l batch -x -d 'Members per SSCAN page and UNLINK'
 complete -c redis-ops -n '__redis_ops_in \'session\'' -l help -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'session\'' -l layout -x -a 'auto redis-ops connect-redis spring' -d 'With --print-acl: who wrote the sessions: auto (decided per key from its type and content), redis-ops (HASH session:<id> and an index), connect-redis (JSON string sess:<id>) or spring (Spring Session\'s indexed repository)'
+complete -c redis-ops -n '__redis_ops_in \'session\'' -l prefix -x -d 'With --print-acl: session key prefix (default: session: for redis-ops, sess: for connect-redis)'
+complete -c redis-ops -n '__redis_ops_in \'session\'' -l index-prefix -x -d 'With --print-acl: per-user index key prefix (redis-ops)'
+complete -c redis-ops -n '__redis_ops_in \'session\'' -l namespace -x -d 'With --print-acl: the redis namespace of Spring Session'
+complete -c redis-ops -n '__redis_ops_in \'session\'' -l print-acl -d 'Print the ACL SETUSER rules (keys, channels, commands) this needs, and exit'
 complete -c redis-ops -n '__redis_ops_in \'session create\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'session create\'' -l layout -x -a 'auto redis-ops connect-redis spring' -d 'Who wrote the sessions: auto (decided per key from its type and content), redis-ops (HASH session:<id> and an index), connect-redis (JSON string sess:<id>) or spring (Spring Session\'s indexed repository)'
 complete -c redis-ops -n '__redis_ops_in \'session create\'' -l prefix -x -d 'Session key prefix (default: session: for redis-ops, sess: for connect-redis)'
 complete -c redis-ops -n '__redis_ops_in \'session create\'' -l index-prefix -x -d 'Per-user index key prefix (redis-ops)'
-complete -c redis-ops -n '__redis_ops_in \'session create\'' -l namespace -x -d 'Spring Session\'s redis namespace'
+complete -c redis-ops -n '__redis_ops_in \'session create\'' -l namespace -x -d 'The redis namespace of Spring Session'
 complete -c redis-ops -n '__redis_ops_in \'session create\'' -l user-field -x -d 'Dot path of the user inside a connect-redis session'
 complete -c redis-ops -n '__redis_ops_in \'session create\'' -l user-id -x -d 'The session owner\'s id (--user is the ACL user)'
 complete -c redis-ops -n '__redis_ops_in \'session create\'' -l ttl -x -d 'Session lifetime (default 24h)'
@@ -313,7 +348,7 @@ complete -c redis-ops -n '__redis_ops_in \'session get\'' -l help -d 'Show help 
 complete -c redis-ops -n '__redis_ops_in \'session get\'' -l layout -x -a 'auto redis-ops connect-redis spring' -d 'Who wrote the sessions: auto (decided per key from its type and content), redis-ops (HASH session:<id> and an index), connect-redis (JSON string sess:<id>) or spring (Spring Session\'s indexed repository)'
 complete -c redis-ops -n '__redis_ops_in \'session get\'' -l prefix -x -d 'Session key prefix (default: session: for redis-ops, sess: for connect-redis)'
 complete -c redis-ops -n '__redis_ops_in \'session get\'' -l index-prefix -x -d 'Per-user index key prefix (redis-ops)'
-complete -c redis-ops -n '__redis_ops_in \'session get\'' -l namespace -x -d 'Spring Session\'s redis namespace'
+complete -c redis-ops -n '__redis_ops_in \'session get\'' -l namespace -x -d 'The redis namespace of Spring Session'
 complete -c redis-ops -n '__redis_ops_in \'session get\'' -l user-field -x -d 'Dot path of the user inside a connect-redis session'
 complete -c redis-ops -n '__redis_ops_in \'session get\'' -l touch -d 'Also refresh its TTL (sliding expiration)'
 complete -c redis-ops -n '__redis_ops_in \'session get\'' -l ttl -x -d 'New TTL (default: the session\'s max age, else 24h), with --touch'
@@ -321,14 +356,14 @@ complete -c redis-ops -n '__redis_ops_in \'session touch\'' -l help -d 'Show hel
 complete -c redis-ops -n '__redis_ops_in \'session touch\'' -l layout -x -a 'auto redis-ops connect-redis spring' -d 'Who wrote the sessions: auto (decided per key from its type and content), redis-ops (HASH session:<id> and an index), connect-redis (JSON string sess:<id>) or spring (Spring Session\'s indexed repository)'
 complete -c redis-ops -n '__redis_ops_in \'session touch\'' -l prefix -x -d 'Session key prefix (default: session: for redis-ops, sess: for connect-redis)'
 complete -c redis-ops -n '__redis_ops_in \'session touch\'' -l index-prefix -x -d 'Per-user index key prefix (redis-ops)'
-complete -c redis-ops -n '__redis_ops_in \'session touch\'' -l namespace -x -d 'Spring Session\'s redis namespace'
+complete -c redis-ops -n '__redis_ops_in \'session touch\'' -l namespace -x -d 'The redis namespace of Spring Session'
 complete -c redis-ops -n '__redis_ops_in \'session touch\'' -l user-field -x -d 'Dot path of the user inside a connect-redis session'
 complete -c redis-ops -n '__redis_ops_in \'session touch\'' -l ttl -x -d 'New TTL (default: the session\'s max age, else 24h)'
 complete -c redis-ops -n '__redis_ops_in \'session list\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'session list\'' -l layout -x -a 'auto redis-ops connect-redis spring' -d 'Who wrote the sessions: auto (decided per key from its type and content), redis-ops (HASH session:<id> and an index), connect-redis (JSON string sess:<id>) or spring (Spring Session\'s indexed repository)'
 complete -c redis-ops -n '__redis_ops_in \'session list\'' -l prefix -x -d 'Session key prefix (default: session: for redis-ops, sess: for connect-redis)'
 complete -c redis-ops -n '__redis_ops_in \'session list\'' -l index-prefix -x -d 'Per-user index key prefix (redis-ops)'
-complete -c redis-ops -n '__redis_ops_in \'session list\'' -l namespace -x -d 'Spring Session\'s redis namespace'
+complete -c redis-ops -n '__redis_ops_in \'session list\'' -l namespace -x -d 'The redis namespace of Spring Session'
 complete -c redis-ops -n '__redis_ops_in \'session list\'' -l user-field -x -d 'Dot path of the user inside a connect-redis session'
 complete -c redis-ops -n '__redis_ops_in \'session list\'' -l user-id -x -d 'The session owner\'s id (--user is the ACL user)'
 complete -c redis-ops -n '__redis_ops_in \'session list\'' -l rate -x -d 'Scans read at most KEYS/S keys a second per node (0: no limit)'
@@ -336,13 +371,13 @@ complete -c redis-ops -n '__redis_ops_in \'session destroy\'' -l help -d 'Show h
 complete -c redis-ops -n '__redis_ops_in \'session destroy\'' -l layout -x -a 'auto redis-ops connect-redis spring' -d 'Who wrote the sessions: auto (decided per key from its type and content), redis-ops (HASH session:<id> and an index), connect-redis (JSON string sess:<id>) or spring (Spring Session\'s indexed repository)'
 complete -c redis-ops -n '__redis_ops_in \'session destroy\'' -l prefix -x -d 'Session key prefix (default: session: for redis-ops, sess: for connect-redis)'
 complete -c redis-ops -n '__redis_ops_in \'session destroy\'' -l index-prefix -x -d 'Per-user index key prefix (redis-ops)'
-complete -c redis-ops -n '__redis_ops_in \'session destroy\'' -l namespace -x -d 'Spring Session\'s redis namespace'
+complete -c redis-ops -n '__redis_ops_in \'session destroy\'' -l namespace -x -d 'The redis namespace of Spring Session'
 complete -c redis-ops -n '__redis_ops_in \'session destroy\'' -l user-field -x -d 'Dot path of the user inside a connect-redis session'
 complete -c redis-ops -n '__redis_ops_in \'session destroy-all\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'session destroy-all\'' -l layout -x -a 'auto redis-ops connect-redis spring' -d 'Who wrote the sessions: auto (decided per key from its type and content), redis-ops (HASH session:<id> and an index), connect-redis (JSON string sess:<id>) or spring (Spring Session\'s indexed repository)'
 complete -c redis-ops -n '__redis_ops_in \'session destroy-all\'' -l prefix -x -d 'Session key prefix (default: session: for redis-ops, sess: for connect-redis)'
 complete -c redis-ops -n '__redis_ops_in \'session destroy-all\'' -l index-prefix -x -d 'Per-user index key prefix (redis-ops)'
-complete -c redis-ops -n '__redis_ops_in \'session destroy-all\'' -l namespace -x -d 'Spring Session\'s redis namespace'
+complete -c redis-ops -n '__redis_ops_in \'session destroy-all\'' -l namespace -x -d 'The redis namespace of Spring Session'
 complete -c redis-ops -n '__redis_ops_in \'session destroy-all\'' -l user-field -x -d 'Dot path of the user inside a connect-redis session'
 complete -c redis-ops -n '__redis_ops_in \'session destroy-all\'' -l user-id -x -d 'The session owner\'s id (--user is the ACL user)'
 complete -c redis-ops -n '__redis_ops_in \'session destroy-all\'' -l rate -x -d 'Scans read at most KEYS/S keys a second per node (0: no limit)'
@@ -350,7 +385,7 @@ complete -c redis-ops -n '__redis_ops_in \'session stats\'' -l help -d 'Show hel
 complete -c redis-ops -n '__redis_ops_in \'session stats\'' -l layout -x -a 'auto redis-ops connect-redis spring' -d 'Who wrote the sessions: auto (decided per key from its type and content), redis-ops (HASH session:<id> and an index), connect-redis (JSON string sess:<id>) or spring (Spring Session\'s indexed repository)'
 complete -c redis-ops -n '__redis_ops_in \'session stats\'' -l prefix -x -d 'Session key prefix (default: session: for redis-ops, sess: for connect-redis)'
 complete -c redis-ops -n '__redis_ops_in \'session stats\'' -l index-prefix -x -d 'Per-user index key prefix (redis-ops)'
-complete -c redis-ops -n '__redis_ops_in \'session stats\'' -l namespace -x -d 'Spring Session\'s redis namespace'
+complete -c redis-ops -n '__redis_ops_in \'session stats\'' -l namespace -x -d 'The redis namespace of Spring Session'
 complete -c redis-ops -n '__redis_ops_in \'session stats\'' -l user-field -x -d 'Dot path of the user inside a connect-redis session'
 complete -c redis-ops -n '__redis_ops_in \'session stats\'' -l rate -x -d 'Scans read at most KEYS/S keys a second per node (0: no limit)'
 complete -c redis-ops -n '__redis_ops_in \'session stats\'' -l top -x -d 'How many top users to show'
@@ -409,6 +444,7 @@ complete -c redis-ops -n '__redis_ops_in \'ratelimit reset\'' -l prefix -x -d 'K
 complete -c redis-ops -n '__redis_ops_in \'ratelimit reset\'' -l algorithm -x -a 'sliding fixed gcra' -d 'Only this algorithm\'s state'
 complete -c redis-ops -n '__redis_ops_in \'stream\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'stream tail\'' -l help -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'stream tail\'' -l print-acl -d 'Print the ACL SETUSER rules (keys, channels, commands) this needs, and exit'
 complete -c redis-ops -n '__redis_ops_in \'stream tail\'' -l from -x -d 'Start: 0 (beginning), $ (new only), an id, -N (last N), @TIME (@2026-11-25T10:00:00Z or @-5m, by the server\'s clock)'
 complete -c redis-ops -n '__redis_ops_in \'stream tail\'' -l count -x -d 'Stop after N entries'
 complete -c redis-ops -n '__redis_ops_in \'stream tail\'' -s f -l follow -d 'Keep waiting for new entries (reconnects and resumes after the last id)'
@@ -421,8 +457,10 @@ complete -c redis-ops -n '__redis_ops_in \'stream tail\'' -l claim-idle -x -d 'C
 complete -c redis-ops -n '__redis_ops_in \'stream tail\'' -l block -x -d 'With -f: longest wait of one blocking read before the streams are checked for deletion or trimming (default 5s)'
 complete -c redis-ops -n '__redis_ops_in \'stream tail\'' -l batch -x -d 'Entries per read (bounds memory)'
 complete -c redis-ops -n '__redis_ops_in \'stream info\'' -l help -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'stream info\'' -l print-acl -d 'Print the ACL SETUSER rules (keys, channels, commands) this needs, and exit'
 complete -c redis-ops -n '__redis_ops_in \'pubsub\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'pubsub tail\'' -l help -d 'Show help and exit'
+complete -c redis-ops -n '__redis_ops_in \'pubsub tail\'' -l print-acl -d 'Print the ACL SETUSER rules (keys, channels, commands) this needs, and exit'
 complete -c redis-ops -n '__redis_ops_in \'pubsub tail\'' -l pattern -d 'Channels are glob patterns (PSUBSCRIBE)'
 complete -c redis-ops -n '__redis_ops_in \'pubsub tail\'' -l shard -d 'Sharded channels (SSUBSCRIBE, Redis 7)'
 complete -c redis-ops -n '__redis_ops_in \'pubsub tail\'' -l format -x -a 'text json' -d 'text, json, or a template: {channel} {pattern} {message}'

@@ -20,6 +20,22 @@ CacheKeys::CacheKeys(std::string key)
       lock(same_slot_key(value, ":lock")),
       channel(same_slot_key(value, ":ready")) {}
 
+AclRules cache_acl(std::string_view prefix, std::string_view tag_prefix) {
+    AclRules rules;
+    std::string keys = prefix_glob(prefix);
+    // Companions and channels are "{<key>}:lock" (same_slot_key), or "<key>:lock" when the key
+    // has a hash tag of its own; "*" already covers both.
+    rules.keys = {keys};
+    rules.channels = {keys + ":ready"};
+    if (!prefix.empty()) {
+        rules.keys.push_back("{" + keys + "}:*");
+        rules.keys.push_back(prefix_glob(tag_prefix));
+        rules.channels.insert(rules.channels.begin(), "{" + keys + "}:ready");
+    }
+    rules.add_commands(kCacheCommands);
+    return rules;
+}
+
 std::string tag_set_key(std::string_view prefix, std::string_view tag) {
     return std::string(prefix) + std::string(tag);
 }

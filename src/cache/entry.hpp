@@ -7,11 +7,25 @@
 #include <string_view>
 #include <vector>
 
+#include "acl/acl_rules.hpp"
 #include "redis/client.hpp"
 
 namespace redisops {
 
 constexpr std::string_view kDefaultTagPrefix = "tag:";
+
+/// Every command `cache` sends, its scripts' calls included (ACLs check those too), for
+/// --print-acl: the scripts (EVALSHA, SCRIPT LOAD on NOSCRIPT; SET GET DEL PTTL TYPE SADD
+/// PEXPIRE PUBLISH inside), get/ttl/del, the single-flight lock (SET NX PX), a waiter's look
+/// (EXISTS) and its SUBSCRIBE to the ready channel.
+inline constexpr const char* kCacheCommands[] = {"evalsha", "script|load", "get",     "set",
+                                                 "del",     "pttl",        "exists",  "type",
+                                                 "sadd",    "pexpire",     "publish", "subscribe"};
+
+/// The rules for cached keys under `prefix` (empty: every key): the keys, their same-slot
+/// companions ({<key>}:delta, {<key>}:lock), the tag sets under `tag_prefix`, the ready
+/// channels of `cache fetch`, and kCacheCommands.
+AclRules cache_acl(std::string_view prefix, std::string_view tag_prefix);
 
 /// The keys one cached value lives in. The companions share the value's hash slot, so one
 /// script can touch them all on a cluster.

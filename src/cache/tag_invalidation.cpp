@@ -25,6 +25,19 @@ void drain_set(Client& client, const std::string& set_key, std::string_view comm
 
 }  // namespace
 
+AclRules invalidate_tag_acl(std::string_view prefix, std::string_view tag_prefix) {
+    AclRules rules;
+    rules.keys = {prefix_glob(prefix)};
+    if (!prefix.empty()) {
+        std::string tags = prefix_glob(tag_prefix);
+        // Tombstones and registries are "{<tag set>}:…", or "<tag set>:…" with a hash tag.
+        rules.keys.push_back(tags);
+        rules.keys.push_back("{" + tags + "}:*");
+    }
+    rules.add_commands(kInvalidateTagCommands);
+    return rules;
+}
+
 std::string tombstone_registry_key(std::string_view tag_key) {
     return same_slot_key(tag_key, ":tombstones");
 }

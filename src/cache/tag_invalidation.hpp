@@ -13,9 +13,22 @@
 #include <string>
 #include <string_view>
 
+#include "acl/acl_rules.hpp"
 #include "redis/client.hpp"
 
 namespace redisops {
+
+/// Every command `invalidate-tag` sends, its scripts' calls included, for --print-acl: the
+/// scripts (EVALSHA, SCRIPT LOAD; TYPE RENAME SADD PTTL PEXPIRE SMEMBERS UNLINK SREM inside),
+/// the drain (SSCAN, UNLINK of the members) and --dry-run's count (SMEMBERS, EXISTS).
+inline constexpr const char* kInvalidateTagCommands[] = {
+    "evalsha", "script|load", "type",  "rename", "sadd", "pttl",
+    "pexpire", "smembers",    "sscan", "unlink", "srem", "exists"};
+
+/// The rules for invalidating tags under `tag_prefix` whose members are the cached keys under
+/// `prefix` (empty: every key): the tag sets, their tombstones and registries (same slot), the
+/// members, and kInvalidateTagCommands.
+AclRules invalidate_tag_acl(std::string_view prefix, std::string_view tag_prefix);
 
 /// The registry of the tag's undrained tombstones, in the tag set's slot.
 std::string tombstone_registry_key(std::string_view tag_key);

@@ -1,5 +1,6 @@
 #include "redis/prefix_scan.hpp"
 
+#include "redis/error_kind.hpp"
 #include "redis/node_walk.hpp"
 #include "redis/scan_cursor.hpp"
 #include "util/fingerprint_set.hpp"
@@ -42,6 +43,12 @@ PrefixScanResult scan_prefix(Client& client, const PrefixScanOptions& opts,
             replies.reserve(keys.size() * cmds.size());
             for (size_t i = 0; i < keys.size() * cmds.size(); ++i) {
                 replies.push_back(conn.read_reply());
+            }
+            // WRONGTYPE is an answer (it tells a hash from a string); any other error (NOPERM
+            // for a command the ACL denies, OOM …) would silently make keys look like
+            // something else, so it fails the walk, once every reply of the page is read.
+            for (const Reply& r : replies) {
+                if (r.is_error() && classify_error(r.error()) != ErrorKind::WrongType) r.check();
             }
             if (!keys.empty()) {
                 out.keys += keys.size();

@@ -25,7 +25,8 @@ struct PrefixScanOptions {
 };
 
 /// One page: its keys (each at most once per walk), and per_key.size() replies per key, in
-/// order; error replies stay in place (WRONGTYPE tells a hash from a string).
+/// order; WRONGTYPE replies stay in place (they tell a hash from a string), any other error
+/// reply throws ReplyError from scan_prefix.
 struct PrefixPage {
     Connection& conn;  // the node that served the page, for follow-up commands
     const std::vector<std::string>& keys;

@@ -16,6 +16,12 @@
 
 namespace redisops {
 
+/// Every command the connect-redis layout sends, for --print-acl: read (lua/session_read.lua:
+/// TYPE PTTL GET), touch (EXPIRE), destroy (DEL), and list and destroy-all, which SCAN the
+/// prefix, GET each key, then PTTL or UNLINK the user's.
+inline constexpr const char* kConnectSessionCommands[] = {
+    "evalsha", "script|load", "type", "pttl", "get", "expire", "del", "scan", "unlink"};
+
 /// The TTL connect-redis' touch() sets: express-session first resets cookie.expires to now +
 /// originalMaxAge, so it is ceil(originalMaxAge / 1s) seconds; one day without a max age.
 /// `ttl` (--ttl) overrides it, rounded up to whole seconds as connect-redis' EXPIRE would.

@@ -20,6 +20,10 @@ namespace redisops {
 
 inline constexpr size_t kMaxTrackedUsers = 100000;
 
+/// Every command `session stats` sends, for --print-acl: a SCAN of each layout's prefix with
+/// PTTL, GET and HMGET of each key pipelined behind the page.
+inline constexpr const char* kSessionStatsCommands[] = {"scan", "pttl", "get", "hmget"};
+
 /// Upper bounds (exclusive) of the TTL buckets in milliseconds; the last bucket is open.
 inline constexpr std::array<long long, 7> kTtlBucketBounds{
     60LL * 1000,           // < 1m

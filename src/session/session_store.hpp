@@ -14,6 +14,14 @@
 
 namespace redisops {
 
+/// Every command the redis-ops layout sends, its scripts' calls included, for --print-acl:
+/// create (EXISTS TYPE TIME HSET PEXPIRE SADD PTTL), read (TYPE PTTL HGETALL, GET for a JSON
+/// string), touch, destroy (DEL SREM), list (SSCAN of the index, PTTL + HGETALL, SREM of dead
+/// ids) and destroy-all (SCARD + RENAME of the index to a tombstone, SSCAN, UNLINK).
+inline constexpr const char* kSessionCommands[] = {
+    "evalsha", "script|load", "exists", "type", "time",  "hset",  "pexpire", "sadd",  "pttl",
+    "hgetall", "get",         "del",    "srem", "sscan", "scard", "rename",  "unlink"};
+
 /// The lifetime `session create` gives and `session touch` falls back to.
 constexpr std::chrono::milliseconds kDefaultSessionTtl = std::chrono::hours(24);
 

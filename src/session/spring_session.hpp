@@ -17,6 +17,14 @@
 
 namespace redisops {
 
+/// Every command the Spring layout sends, its scripts' calls included, for --print-acl: read
+/// (TYPE PTTL HGETALL, the expires key's PTTL), touch (TIME; EXISTS HSET SISMEMBER SREM SADD
+/// EXPIRE APPEND PERSIST DEL), destroy (DEL SREM), list through the principal index (TYPE,
+/// SSCAN, PTTL + HGETALL, GET for a value that is not a hash) and destroy-all.
+inline constexpr const char* kSpringSessionCommands[] = {
+    "evalsha",   "script|load", "type",   "pttl",    "hgetall", "get",    "time", "exists", "hset",
+    "sismember", "srem",        "append", "persist", "sadd",    "expire", "del",  "sscan"};
+
 /// The expirations bucket Spring files a deadline under: the next whole minute after it.
 long long spring_expiration_minute(long long deadline_ms);
 

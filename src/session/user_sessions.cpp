@@ -1,5 +1,9 @@
 #include "session/user_sessions.hpp"
 
+#include <algorithm>
+
+#include "session/session_stats.hpp"
+#include "session/session_store.hpp"
 #include "session/spring_session.hpp"
 
 namespace redisops {
@@ -7,6 +11,36 @@ namespace redisops {
 std::vector<LayoutKind> concrete_layouts(LayoutKind kind) {
     if (kind != LayoutKind::Auto) return {kind};
     return {LayoutKind::RedisOps, LayoutKind::Spring, LayoutKind::ConnectRedis};
+}
+
+AclRules session_acl(const SessionLayout& layout) {
+    AclRules rules;
+    auto add_key = [&](std::string glob) {
+        if (std::find(rules.keys.begin(), rules.keys.end(), glob) == rules.keys.end()) {
+            rules.keys.push_back(std::move(glob));
+        }
+    };
+    for (LayoutKind kind : concrete_layouts(layout.kind)) {
+        switch (kind) {
+            case LayoutKind::Spring:
+                add_key(prefix_glob(layout.spring_namespace + ":"));
+                rules.add_commands(kSpringSessionCommands);
+                break;
+            case LayoutKind::ConnectRedis:
+                add_key(prefix_glob(layout.prefix_for(kind)));
+                rules.add_commands(kConnectSessionCommands);
+                break;
+            default:
+                add_key(prefix_glob(layout.prefix_for(kind)));
+                add_key(prefix_glob(layout.index_prefix));
+                // destroy-all's tombstone: same_slot_key(index, ":destroying:…").
+                add_key("{" + prefix_glob(layout.index_prefix) + "}:*");
+                rules.add_commands(kSessionCommands);
+                break;
+        }
+    }
+    rules.add_commands(kSessionStatsCommands);
+    return rules;
 }
 
 std::vector<SessionListing> list_user_sessions(Client& client, const SessionLayout& layout,

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "acl/acl_rules.hpp"
 #include "redis/client.hpp"
 #include "session/connect_session.hpp"
 #include "session/session_index.hpp"
@@ -18,6 +19,11 @@ std::vector<SessionListing> list_user_sessions(Client& client, const SessionLayo
 
 std::vector<DestroyAllResult> destroy_user_sessions(Client& client, const SessionLayout& layout,
                                                     std::string_view user, const SessionScan& scan);
+
+/// The rules every session subcommand needs over the layout's keys (auto: every layout's):
+/// redis-ops sessions, indexes and their destroy-all tombstones ({<index>}:destroying:…),
+/// connect-redis sessions, Spring's <namespace>:* keys; and each layout's commands.
+AclRules session_acl(const SessionLayout& layout);
 
 /// The concrete layouts `kind` stands for.
 std::vector<LayoutKind> concrete_layouts(LayoutKind kind);

@@ -4,6 +4,7 @@
 
 #include "redis/errors.hpp"
 #include "stream/stream_id.hpp"
+#include "util/pattern.hpp"
 #include "util/text.hpp"
 
 namespace redisops {
@@ -59,6 +60,14 @@ long long count_after(Client& client, const std::string& stream, const std::stri
 }
 
 }  // namespace
+
+AclRules stream_info_acl(const std::string& stream) {
+    AclRules rules;
+    rules.read_only = true;
+    rules.keys = {glob_literal(stream)};
+    rules.add_commands(kStreamInfoCommands);
+    return rules;
+}
 
 std::optional<StreamInfo> read_stream_info(Client& client, const std::string& stream,
                                            long long lag_count_cap) {

@@ -8,9 +8,19 @@
 #include <string>
 #include <vector>
 
+#include "acl/acl_rules.hpp"
 #include "redis/client.hpp"
 
 namespace redisops {
+
+/// Every command `stream info` sends, for --print-acl, all of them reads: TYPE, XINFO
+/// STREAM|GROUPS|CONSUMERS, XPENDING (the oldest pending entry) and XRANGE, which counts the
+/// lag where the server has none (Redis < 7, or after an XDEL).
+inline constexpr const char* kStreamInfoCommands[] = {
+    "type", "xinfo|stream", "xinfo|groups", "xinfo|consumers", "xpending", "xrange"};
+
+/// The read-only rules for `stream info` of exactly this stream.
+AclRules stream_info_acl(const std::string& stream);
 
 struct ConsumerInfo {
     std::string name;

@@ -3,16 +3,27 @@
 #include <fmt/format.h>
 #include <poll.h>
 
+#include <cctype>
 #include <cerrno>
 
 #include "redis/errors.hpp"
 #include "stream/reconnect.hpp"
+#include "util/pattern.hpp"
 #include "util/units.hpp"
 
 namespace redisops {
 namespace {
 
 using std::chrono::milliseconds;
+
+void validate(const PubSubOptions& o) {
+    if (o.channels.empty()) throw UsageError("pubsub tail: at least one CHANNEL is needed");
+    if (o.pattern && o.shard) throw UsageError("--pattern and --shard cannot be combined");
+}
+
+const char* subscribe_verb(const PubSubOptions& o) {
+    return o.shard ? "SSUBSCRIBE" : o.pattern ? "PSUBSCRIBE" : "SUBSCRIBE";
+}
 
 /// Waits until `conn` has a reply to read. A quiet channel is normal, so silence is answered
 /// with a PING; silence after an unanswered PING means the connection is dead.
@@ -36,7 +47,7 @@ void wait_readable(Connection& conn, milliseconds keepalive, StopFlag& stop, boo
 /// One subscribed connection, from SUBSCRIBE until --count messages (CountReached) or an error.
 TailEnd listen(Client& client, const PubSubOptions& o, const PubSubEvents& ev, StopFlag& stop,
                ReconnectLoop& reconnect, uint64_t& seen, bool& gap) {
-    const char* verb = o.shard ? "SSUBSCRIBE" : o.pattern ? "PSUBSCRIBE" : "SUBSCRIBE";
+    const char* verb = subscribe_verb(o);
     // Sharded channels live on the node owning their slot; the others anywhere.
     Connection& conn =
         o.shard ? client.connection_for_key(o.channels.front()) : client.connection();
@@ -86,10 +97,19 @@ TailEnd listen(Client& client, const PubSubOptions& o, const PubSubEvents& ev, S
 
 }  // namespace
 
+AclRules pubsub_acl(const PubSubOptions& o) {
+    validate(o);
+    AclRules rules;
+    for (const auto& ch : o.channels) rules.channels.push_back(o.pattern ? ch : glob_literal(ch));
+    std::string verb = subscribe_verb(o);
+    for (auto& ch : verb) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    rules.commands = {verb, "ping"};
+    return rules;
+}
+
 TailEnd run_pubsub_tail(Client& client, const PubSubOptions& o, const PubSubEvents& ev,
                         StopFlag& stop) {
-    if (o.channels.empty()) throw UsageError("pubsub tail: at least one CHANNEL is needed");
-    if (o.pattern && o.shard) throw UsageError("--pattern and --shard cannot be combined");
+    validate(o);
     uint64_t seen = 0;
     bool gap = false;
     ReconnectLoop reconnect(stop, [&](std::string_view why, milliseconds wait) {

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "acl/acl_rules.hpp"
 #include "redis/client.hpp"
 #include "stream/format.hpp"
 #include "stream/stop.hpp"
@@ -30,6 +31,11 @@ struct PubSubEvents {
     std::function<void()> flush;
     std::function<void(std::string_view)> notice;
 };
+
+/// For --print-acl: the channels given (`&` rules; patterns as given, since an ACL lets
+/// PSUBSCRIBE subscribe only to a pattern it names literally), the subscribe command of the
+/// mode (SUBSCRIBE, PSUBSCRIBE or SSUBSCRIBE) and PING, which checks a quiet subscription.
+AclRules pubsub_acl(const PubSubOptions& opts);
 
 /// Runs until --count messages, a stop request, or a ReplyError (a subscription refused).
 /// A lost connection is re-established with backoff; the gap is announced, never hidden.

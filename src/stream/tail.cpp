@@ -6,6 +6,7 @@
 
 #include "redis/errors.hpp"
 #include "redis/slot.hpp"
+#include "util/pattern.hpp"
 #include "util/units.hpp"
 
 namespace redisops {
@@ -22,6 +23,18 @@ std::string positions(const std::vector<std::string>& streams, const std::vector
 }
 
 }  // namespace
+
+AclRules stream_tail_acl(const std::vector<std::string>& streams, bool group) {
+    AclRules rules;
+    rules.read_only = !group;
+    for (const auto& s : streams) rules.keys.push_back(glob_literal(s));
+    if (group) {
+        rules.add_commands(kStreamGroupCommands);
+    } else {
+        rules.add_commands(kStreamTailCommands);
+    }
+    return rules;
+}
 
 void validate(const TailOptions& o, bool cluster) {
     if (o.streams.empty()) throw UsageError("stream tail: at least one STREAM is needed");

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "acl/acl_rules.hpp"
 #include "redis/client.hpp"
 #include "stream/format.hpp"
 #include "stream/reconnect.hpp"
@@ -19,6 +20,17 @@
 #include "stream/stream_id.hpp"
 
 namespace redisops {
+
+/// Every command a plain `stream tail` sends, for --print-acl, all of them reads: the start
+/// (XREVRANGE for the last N and the end, TIME for @-5m), XRANGE to the end, XREAD with -f.
+inline constexpr const char* kStreamTailCommands[] = {"xrevrange", "xrange", "xread", "time"};
+/// With --group, which writes (the group's pending entries list): XGROUP CREATE (and its
+/// start, from XREVRANGE or TIME), XREADGROUP, XACK, XAUTOCLAIM.
+inline constexpr const char* kStreamGroupCommands[] = {"xrevrange",  "time", "xgroup|create",
+                                                       "xreadgroup", "xack", "xautoclaim"};
+
+/// The rules for tailing exactly these streams: read-only (%R~) unless `group`.
+AclRules stream_tail_acl(const std::vector<std::string>& streams, bool group);
 
 struct TailOptions {
     std::vector<std::string> streams;

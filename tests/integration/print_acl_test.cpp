@@ -3,121 +3,14 @@
 // optional source, says in a note what it could not read: the list is not padded.
 #include <doctest/doctest.h>
 
-#include <functional>
+#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
-#include "fixture.hpp"
+#include "print_acl_helpers.hpp"
 
 using namespace redisops;
 using namespace redisops::test;
 using nlohmann::json;
-
-namespace {
-
-std::vector<std::string> words(const std::string& line) {
-    std::istringstream in(line);
-    std::vector<std::string> out;
-    for (std::string w; in >> w;) out.push_back(w);
-    return out;
-}
-
-std::vector<std::string> lines(const std::string& text) {
-    std::istringstream in(text);
-    std::vector<std::string> out;
-    for (std::string l; std::getline(in, l);) {
-        if (!l.empty()) out.push_back(l);
-    }
-    return out;
-}
-
-/// The printed rules, each line sent as it is (its words as argv), then `on >pw`. A second
-/// line (commands of newer servers) is refused exactly where the server lacks them.
-void create_user(Connection& c, const std::string& printed, const std::string& drop = {}) {
-    auto all = lines(printed);
-    REQUIRE(!all.empty());
-    std::string user;
-    for (size_t i = 0; i < all.size(); ++i) {
-        auto argv = words(all[i]);
-        REQUIRE(argv.size() > 3);
-        REQUIRE(argv[0] == "ACL");
-        REQUIRE(argv[1] == "SETUSER");
-        user = argv[2];
-        if (!drop.empty()) std::erase(argv, "+" + drop);
-        Reply r = c.command_unchecked(argv);
-        if (i == 0) {
-            INFO(all[i] << ": " << (r.is_error() ? r.error() : ""));
-            REQUIRE(!r.is_error());
-        } else {
-            bool has_no_touch = !c.command_unchecked({"CLIENT", "NO-TOUCH", "OFF"}).is_error();
-            CHECK(r.is_error() != has_no_touch);
-        }
-    }
-    c.command({"ACL", "SETUSER", user, "on", ">pw"});
-}
-
-std::string printed_acl(std::vector<std::string> args) {
-    args.push_back("--print-acl");
-    CliResult r = run_cli(args);
-    INFO("stderr: " << r.err);
-    REQUIRE(r.exit_code == 0);
-    return r.out;
-}
-
-/// The commands the printed rules allow, as written after '+'.
-std::vector<std::string> allowed_commands(const std::string& printed) {
-    std::vector<std::string> out;
-    for (const auto& w : words(lines(printed).at(0))) {
-        if (w.size() > 1 && w[0] == '+') out.push_back(w.substr(1));
-    }
-    return out;
-}
-
-CliResult as(const RedisServer& server, const std::string& user, std::vector<std::string> args,
-             const std::string& stdin_data = {}) {
-    args.insert(args.begin(), {"--user", user});
-    return run_cli(server, args, cli_options(stdin_data, {{"REDISCLI_AUTH", "pw"}}, 60));
-}
-
-/// Runs `ops` as `user` and returns the first failure, or exit 0.
-using Ops = std::function<CliResult(const std::string& user)>;
-
-/// Every printed command is needed: without it some operation exits 4 naming it.
-void check_each_command_is_needed(const RedisServer& server, const std::string& printed,
-                                  const Ops& ops, const std::vector<std::string>& not_here = {}) {
-    Connection c = server.connect();
-    for (const auto& cmd : allowed_commands(printed)) {
-        if (std::find(not_here.begin(), not_here.end(), cmd) != not_here.end()) continue;
-        CAPTURE(cmd);
-        c.command({"FLUSHALL"});
-        c.command({"SCRIPT", "FLUSH"});
-        create_user(c, printed, cmd);
-        CliResult r = ops(lines(printed)[0].substr(12, lines(printed)[0].find(' ', 12) - 12));
-        INFO("stderr: " << r.err);
-        CHECK(r.exit_code == 4);
-        // A command a script calls: Redis 7.0 answers "The user executing the script can't run
-        // this command", Valkey 8 "ACL failure in (key …)", neither with the command's name.
-        bool named =
-            r.err.find("'" + cmd + "'") != std::string::npos ||
-            r.err.find("executing the script can't run this command") != std::string::npos ||
-            r.err.find("ACL failure in") != std::string::npos;
-        CHECK(named);
-        c.command({"ACL", "DELUSER", words(lines(printed)[0])[2]});
-    }
-}
-
-/// Runs each operation in turn; the first that does not exit as expected is returned.
-CliResult first_failure(std::vector<std::function<CliResult()>> steps) {
-    CliResult last;
-    last.exit_code = 0;
-    for (auto& step : steps) {
-        last = step();
-        if (last.exit_code != 0) return last;
-    }
-    return last;
-}
-
-}  // namespace
 
 TEST_CASE("lock --print-acl --prefix job: covers acquire, status, extend, release, run and list") {
     RedisServer server;
@@ -292,4 +185,38 @@ TEST_CASE("expire --print-acl covers expire with an undo log, and --undo") {
     CHECK(all.exit_code == 0);
     for (int i = 0; i < 5; ++i)
         CHECK(c.command({"PTTL", "cart:" + std::to_string(i)}).integer() == -1);
+}
+
+TEST_CASE("each man page shows exactly what --print-acl prints for the invocation it names") {
+    // The page's example as the user reads it: roff's '\-' is a '-'.
+    auto page_text = [](const std::string& page) {
+        std::ifstream in(std::string(REDIS_OPS_SOURCE_DIR) + "/man/" + page);
+        std::stringstream text;
+        text << in.rdbuf();
+        std::string s = text.str();
+        for (size_t at; (at = s.find("\\-")) != std::string::npos;) s.erase(at, 1);
+        return s;
+    };
+    const std::vector<std::pair<std::string, std::vector<std::string>>> pages = {
+        {"redis-ops-lock.1", {"lock"}},
+        {"redis-ops-ratelimit.1", {"ratelimit"}},
+        {"redis-ops-scan-audit.1", {"scan-audit"}},
+        {"redis-ops-expire.1", {"expire", "--match", "session:*"}},
+        {"redis-ops-cache.1", {"cache", "--prefix", "page:"}},
+        {"redis-ops-invalidate-tag.1", {"invalidate-tag", "--prefix", "page:"}},
+        {"redis-ops-stream.1", {"stream", "tail", "orders"}},
+        {"redis-ops-stream.1",
+         {"stream", "tail", "orders", "--group", "workers", "--consumer", "c1"}},
+        {"redis-ops-stream.1", {"stream", "info", "orders"}},
+        {"redis-ops-pubsub.1", {"pubsub", "tail", "news", "alerts"}},
+        {"redis-ops-pubsub.1", {"pubsub", "tail", "ev.*", "--pattern"}},
+        {"redis-ops-session.1", {"session", "--layout", "redis-ops"}},
+        {"redis-ops-session.1", {"session", "--layout", "connect-redis"}},
+        {"redis-ops-session.1", {"session", "--layout", "spring"}},
+    };
+    for (const auto& [page, args] : pages) {
+        CAPTURE(page);
+        std::string printed = printed_acl(args);
+        CHECK(page_text(page).find(printed) != std::string::npos);
+    }
 }
