@@ -1,5 +1,7 @@
 #include "print_acl.hpp"
 
+#include "redis/cluster.hpp"
+
 namespace redisops {
 
 void add_print_acl(CLI::App* sub, Context& ctx, std::string user, std::function<AclRules()> rules) {
@@ -8,7 +10,9 @@ void add_print_acl(CLI::App* sub, Context& ctx, std::string user, std::function<
         "--print-acl",
         [&ctx, user = std::move(user), rules = std::move(rules)] {
             ctx.print_acl = [&ctx, user, rules] {
-                ctx.out(acl_setuser(rules(), user) + "\n");
+                AclRules r = rules();
+                if (ctx.global.cluster) r.add_commands(kClusterRoutingCommands);
+                ctx.out(acl_setuser(r, user) + "\n");
                 return 0;
             };
         },

@@ -11,7 +11,8 @@
 
 namespace redisops {
 
-/// Adds --print-acl to `sub`. `rules` is called after parsing, so it sees every prefix flag.
+/// Adds --print-acl to `sub`. `rules` is called after parsing, so it sees every prefix flag; with
+/// -c the cluster routing commands (kClusterRoutingCommands) are added.
 /// A parent of leaf subcommands then accepts --print-acl without one.
 void add_print_acl(CLI::App* sub, Context& ctx, std::string user, std::function<AclRules()> rules);
 

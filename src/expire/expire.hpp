@@ -34,7 +34,7 @@ class StopFlag;
 /// (--print-acl): the walk, the reads, the writes, cluster redirects and the undo script.
 inline constexpr const char* kExpireCommands[] = {
     "scan",       "time",   "pexpiretime", "object|idletime", "memory|usage", "pexpireat",
-    "config|get", "asking", "evalsha",     "script|load",     "persist"};
+    "config|get", "evalsha",     "script|load",     "persist"};
 
 struct ExpireOptions {
     std::vector<std::string> match;    // SCAN MATCH, one pass per glob (keys counted once)

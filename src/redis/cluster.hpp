@@ -19,6 +19,13 @@
 
 namespace redisops {
 
+/// --print-acl with -c: what routing on a Redis Cluster sends besides the subcommand's own
+/// commands. CLUSTER INFO and CLUSTER SHARDS to read the slot map (CLUSTER SLOTS is asked too,
+/// but only used where SHARDS is refused), and ASKING before a command sent to a node that is
+/// importing the key's slot.
+inline constexpr const char* kClusterRoutingCommands[] = {"cluster|info", "cluster|shards",
+                                                          "asking"};
+
 /// True when the server has closed an idle connection (EOF or reset waiting on the socket).
 /// Checked before reuse: a failover's CLIENT KILL, a restart or the server's idle `timeout`
 /// leave a kept connection dead, and a command written to it would be lost in doubt.
