@@ -127,15 +127,17 @@ ArgvDiagnosis diagnose_argv(const CommandNode& root, std::span<const std::string
         d.suggestion = closest_name(word, names);
         break;
     }
-    // Of the commands that own the flag, name the one the command line went on to choose.
+    // Of the commands that own the flag, name the one the command line went on to choose: the
+    // deepest, when a parent has the flag too (`session --prefix` is for --print-acl, `session
+    // get --prefix` is what `--prefix sess: session get X` meant).
     if (d.misplaced_flag) {
         std::string chosen = joined(d.path);
+        const std::string* best = nullptr;
         for (const auto& owner : d.flag_owner) {
-            if (chosen == owner || chosen.starts_with(owner + " ")) {
-                d.flag_owner = {owner};
-                break;
-            }
+            bool on_path = chosen == owner || chosen.starts_with(owner + " ");
+            if (on_path && (!best || owner.size() > best->size())) best = &owner;
         }
+        if (best) d.flag_owner = {std::string(*best)};
     }
     return d;
 }

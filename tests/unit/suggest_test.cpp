@@ -92,3 +92,16 @@ TEST_CASE("a subcommand's flag given before the subcommand names where it goes")
     // A flag nobody has is left to the parser's own message.
     CHECK_FALSE(diagnose({"--nope", "lock", "acquire", "x"}).misplaced_flag);
 }
+
+TEST_CASE("when a parent has the flag too, the deepest command on the line is named") {
+    // `session --prefix` exists for --print-acl; `--prefix sess: session get X` meant get's.
+    CommandNode root = tree();
+    root.children[0].flags = {"--prefix", "--print-acl"};
+    root.children[0].valued_flags = {"--prefix"};
+    auto d =
+        diagnose_argv(root, std::vector<std::string>{"--prefix", "sess:", "session", "get", "X"});
+    CHECK(d.flag_owner == std::vector<std::string>{"session get"});
+    // With only the parent chosen, the parent is named.
+    auto parent = diagnose_argv(root, std::vector<std::string>{"--prefix", "p", "session"});
+    CHECK(parent.flag_owner == std::vector<std::string>{"session"});
+}
