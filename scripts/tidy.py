@@ -20,6 +20,7 @@ import os
 import shlex
 import subprocess
 import sys
+import time
 
 
 def depfile_inputs(directory, depfile):
@@ -78,8 +79,13 @@ def main():
     cache = os.path.join(build, "clang-tidy-cache")
     os.makedirs(cache, exist_ok=True)
     keys = {rel: cache_key(e) for rel, e in units.items()}
-    todo = [rel for rel in sorted(units)
-            if not (keys[rel] and os.path.exists(os.path.join(cache, keys[rel])))]
+    todo = []
+    for rel in sorted(units):
+        stamp = os.path.join(cache, keys[rel]) if keys[rel] else None
+        if stamp and os.path.exists(stamp):
+            os.utime(stamp)  # still in use: kept by the pruning below
+        else:
+            todo.append(rel)
 
     def check(rel):
         cmd = [tidy, "-p", build, "--quiet"] + [f"--extra-arg={a}" for a in extra] + [rel]
@@ -98,10 +104,12 @@ def main():
             elif keys[rel]:
                 open(os.path.join(cache, keys[rel]), "w").close()
 
-    live = {k for k in keys.values() if k}
+    # Results of other branches and older edits stay a while (switching back re-checks nothing),
+    # then go: a stamp nothing has used for two weeks is removed.
     for name in os.listdir(cache):
-        if name not in live:
-            os.remove(os.path.join(cache, name))
+        stamp = os.path.join(cache, name)
+        if time.time() - os.stat(stamp).st_mtime > 14 * 86400:
+            os.remove(stamp)
     print(f"clang-tidy: {len(units)} units, {len(todo)} checked "
           f"({len(units) - len(todo)} unchanged since they passed), {len(failed)} with findings")
     return 1 if failed else 0
