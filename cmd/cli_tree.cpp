@@ -65,7 +65,8 @@ FlagInfo flag_info(const CLI::Option& opt) {
     return f;
 }
 
-void walk(const CLI::App& app, std::vector<std::string> path, std::vector<CommandInfo>& out) {
+void walk(const CLI::App& app, const std::vector<std::string>& path,
+          std::vector<CommandInfo>& out) {
     CommandInfo info;
     info.path = path;
     info.app = &app;

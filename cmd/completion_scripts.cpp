@@ -85,6 +85,7 @@ std::vector<std::string> valued_names(const std::vector<const FlagInfo*>& flags)
 
 std::vector<const FlagInfo*> pointers(const std::vector<FlagInfo>& flags) {
     std::vector<const FlagInfo*> out;
+    out.reserve(flags.size());
     for (const auto& f : flags) out.push_back(&f);
     return out;
 }
@@ -275,7 +276,11 @@ std::string zsh_completion(const std::vector<CommandInfo>& tree) {
 
     auto described = [](const FlagInfo& f, const std::string& indent) {
         std::string s;
-        for (const auto& n : f.names) s += indent + sq(n + ":" + first_line(f.description)) + "\n";
+        for (const auto& n : f.names) {
+            s += indent;
+            s += sq(n + ":" + first_line(f.description));
+            s += '\n';
+        }
         return s;
     };
     out +=

@@ -2,11 +2,14 @@
 // the binary's own command tree, so they cannot drift from the flags. completions/ holds the
 // committed output (scripts/regen-docs.sh), and a test fails when the two differ. `tree` is a
 // plain listing of every command and flag, for the man-page sync test.
+#include <fmt/format.h>
+
 #include <string>
 
 #include "choices.hpp"
 #include "cli_tree.hpp"
 #include "completion_scripts.hpp"
+#include "completion_text.hpp"
 #include "context.hpp"
 
 namespace redisops {
@@ -30,10 +33,8 @@ std::string tree_listing(const std::vector<CommandInfo>& tree) {
         for (const auto& f : cmd.flags) {
             // Every command has --help; the man pages document it once, in redis-ops(1).
             if (!cmd.path.empty() && f.names == std::vector<std::string>{"--help"}) continue;
-            std::string names, choices;
-            for (const auto& n : f.names) names += (names.empty() ? "" : ",") + n;
-            for (const auto& c : f.choices) choices += (choices.empty() ? "" : ",") + c;
-            out += "flag\t" + cmd.joined() + "\t" + names + "\t" + choices + "\n";
+            out += fmt::format("flag\t{}\t{}\t{}\n", cmd.joined(), completion::join(f.names, ","),
+                               completion::join(f.choices, ","));
         }
     }
     return out;

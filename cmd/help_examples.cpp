@@ -145,7 +145,8 @@ int group_rank(std::string_view group) {
 std::string path_of(const CLI::App* app) {
     std::string path;
     for (const CLI::App* a = app; a && a->get_parent(); a = a->get_parent()) {
-        path = a->get_name() + (path.empty() ? "" : " " + path);
+        if (!path.empty()) path.insert(0, 1, ' ');
+        path.insert(0, a->get_name());
     }
     return path;
 }

@@ -146,6 +146,7 @@ AuditReport run_jobs(std::deque<SnapshotJob>& jobs, const RdbAuditOptions& o, co
     auto started = Clock::now();
     AuditReport report(o.audit);
     std::vector<std::thread> threads;
+    threads.reserve(jobs.size());
     for (SnapshotJob& job : jobs) {
         threads.emplace_back([&job, &work] {
             auto t0 = Clock::now();

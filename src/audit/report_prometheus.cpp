@@ -140,6 +140,7 @@ std::string audit_prometheus(const AuditReport& r, const std::vector<CheckOutcom
         "no_ttl_keys",
         "Keys without an expiry (TTL), by key pattern; past --max-patterns: pattern=\"other\".");
     std::vector<std::map<std::string, PatternRow>> series;
+    series.reserve(scopes.size());
     for (const auto& s : scopes) series.push_back(pattern_series(s.tally->no_ttl_patterns));
     for (size_t i = 0; i < scopes.size(); ++i) {
         for (const auto& [label, row] : series[i])

@@ -54,10 +54,11 @@ std::vector<KeyEntry> TopKeys::sorted() const {
 
 TtlBucket ttl_bucket(long long pttl_ms) {
     constexpr long long kHour = 3600'000;
+    constexpr long long kDay = 24 * kHour;
     if (pttl_ms < 0) return kNoExpiry;
     if (pttl_ms < kHour) return kUnder1h;
-    if (pttl_ms < 24 * kHour) return kUnder24h;
-    if (pttl_ms < 7 * 24 * kHour) return kUnder7d;
+    if (pttl_ms < kDay) return kUnder24h;
+    if (pttl_ms < 7 * kDay) return kUnder7d;
     return kOver7d;
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstring>
 
 #include "audit/idle.hpp"
@@ -193,8 +194,8 @@ long long NodeExpire::draw_ttl_ms() {
     long long ttl = opts_.ttl.count();
     if (opts_.jitter <= 0) return ttl;
     auto d = static_cast<double>(ttl);
-    long long lo = std::max(1LL, static_cast<long long>(d * (1 - opts_.jitter) + 0.5));
-    long long hi = std::max(lo, static_cast<long long>(d * (1 + opts_.jitter) + 0.5));
+    long long lo = std::max(1LL, std::llround(d * (1 - opts_.jitter)));
+    long long hi = std::max(lo, std::llround(d * (1 + opts_.jitter)));
     return std::uniform_int_distribution<long long>(lo, hi)(rng_);
 }
 

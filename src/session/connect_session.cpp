@@ -88,7 +88,7 @@ DestroyAllResult connect_destroy_all(Client& client, const SessionLayout& layout
     check_identifier(user, "--user-id");
     DestroyAllResult out;
     PrefixScanResult r =
-        scan_user_sessions(client, layout, user, scan, [&](Connection& conn, Session s) {
+        scan_user_sessions(client, layout, user, scan, [&](Connection& conn, const Session& s) {
             ++out.index_entries;
             out.destroyed += static_cast<size_t>(conn.command({"UNLINK", s.key}).integer());
         });

@@ -181,11 +181,13 @@ SessionListing spring_list(Client& client, const SessionLayout& layout, std::str
     // Oldest first. (Sorted by key, not through the optional SpringFacts: GCC 12 sees a
     // maybe-uninitialized read there.)
     std::vector<std::pair<long long, size_t>> order;
+    order.reserve(out.sessions.size());
     for (size_t k = 0; k < out.sessions.size(); ++k) {
         order.emplace_back(out.sessions[k].created_at.value_or(0), k);
     }
     std::sort(order.begin(), order.end());
     std::vector<Session> sorted;
+    sorted.reserve(order.size());
     for (const auto& [t, k] : order) sorted.push_back(std::move(out.sessions[k]));
     out.sessions = std::move(sorted);
     return out;

@@ -110,7 +110,7 @@ std::optional<uint64_t> parse_rfc3339_ms(std::string_view s) {
         size_t start = ++pos;
         int scale = 100;
         while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-            frac_ms += (s[pos] - '0') * scale;
+            frac_ms += int64_t{s[pos] - '0'} * scale;
             scale /= 10;
             ++pos;
         }
@@ -124,7 +124,7 @@ std::optional<uint64_t> parse_rfc3339_ms(std::string_view s) {
         if (oh < 0 || oh > 23 || om < 0 || om > 59 || pos + 3 >= s.size() || s[pos + 3] != ':') {
             return std::nullopt;
         }
-        offset_s = (oh * 3600 + om * 60) * (s[pos] == '+' ? 1 : -1);
+        offset_s = (int64_t{oh} * 3600 + int64_t{om} * 60) * (s[pos] == '+' ? 1 : -1);
         pos += 6;
     } else {
         return std::nullopt;
@@ -132,7 +132,7 @@ std::optional<uint64_t> parse_rfc3339_ms(std::string_view s) {
     if (pos != s.size()) return std::nullopt;
     int64_t secs =
         days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
-        hour * 3600 + minute * 60 + second - offset_s;
+        int64_t{hour} * 3600 + int64_t{minute} * 60 + second - offset_s;
     if (secs < 0) return std::nullopt;
     return static_cast<uint64_t>(secs) * 1000 + static_cast<uint64_t>(frac_ms);
 }

@@ -12,7 +12,7 @@
 namespace redisops {
 namespace {
 
-constexpr size_t kBufferLimit = 64 * 1024;
+constexpr size_t kBufferLimit = size_t{64} * 1024;
 
 /// Writes `data` with `write_fn`, over short writes and EINTR. Returns 0, or the errno that
 /// stopped it with `done` bytes written.
