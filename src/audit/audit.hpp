@@ -23,9 +23,8 @@ namespace redisops {
 /// Valkey 8) is apart, in kAuditNewerCommands: older servers reject its name in ACL rules.
 inline constexpr const char* kAuditNewerCommands[] = {"client|no-touch"};
 inline constexpr const char* kAuditCommands[] = {
-    "scan",        "type",        "pttl",       "memory|usage", "strlen",
-    "hlen",        "llen",        "scard",      "zcard",        "xlen",   "info",
-    "slowlog|get", "client|list", "acl|whoami", "acl|dryrun"};
+    "scan",  "type", "pttl", "memory|usage", "strlen",      "hlen",       "llen",      "scard",
+    "zcard", "xlen", "info", "slowlog|get",  "client|list", "acl|whoami", "acl|dryrun"};
 
 struct AuditOptions {
     WalkOptions walk;

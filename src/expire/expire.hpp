@@ -33,8 +33,8 @@ class StopFlag;
 /// Every command `expire` and `expire --undo` send, in one place for least-privilege printing
 /// (--print-acl): the walk, the reads, the writes, cluster redirects and the undo script.
 inline constexpr const char* kExpireCommands[] = {
-    "scan",       "time",   "pexpiretime", "object|idletime", "memory|usage", "pexpireat",
-    "config|get", "evalsha",     "script|load",     "persist"};
+    "scan",      "time",       "pexpiretime", "object|idletime", "memory|usage",
+    "pexpireat", "config|get", "evalsha",     "script|load",     "persist"};
 
 struct ExpireOptions {
     std::vector<std::string> match;    // SCAN MATCH, one pass per glob (keys counted once)
