@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "session/spring_value.hpp"
@@ -25,9 +27,23 @@ std::string json_value_text(const nlohmann::ordered_json& v) {
     return v.dump();
 }
 
+/// A JSON number or numeric string as an integer; nullopt when it is none, or when it does not fit
+/// in 64 bits (a float as large as 4.4e34, an unsigned above 2^63 - 1): never a wrapped value.
 std::optional<long long> json_integer(const nlohmann::ordered_json& v) {
-    if (v.is_number_integer() || v.is_number_unsigned()) return v.get<long long>();
-    if (v.is_number_float()) return static_cast<long long>(v.get<double>());
+    if (v.is_number_unsigned()) {
+        auto u = v.get<unsigned long long>();
+        if (u > static_cast<unsigned long long>(std::numeric_limits<long long>::max()))
+            return std::nullopt;
+        return static_cast<long long>(u);
+    }
+    if (v.is_number_integer()) return v.get<long long>();
+    if (v.is_number_float()) {
+        double d = v.get<double>();
+        // 2^63 is exact as a double; the cast is defined only below it (and from -2^63 up).
+        if (!std::isfinite(d) || d >= 9223372036854775808.0 || d < -9223372036854775808.0)
+            return std::nullopt;
+        return static_cast<long long>(d);
+    }
     if (v.is_string()) return to_integer(v.get_ref<const std::string&>());
     return std::nullopt;
 }

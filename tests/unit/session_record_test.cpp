@@ -75,3 +75,19 @@ TEST_CASE("touch falls back to 24h when the session does not know its max age") 
     s.max_age_ms = 5000;
     CHECK(default_touch_ttl(s).count() == 5000);
 }
+
+TEST_CASE("a number too large for 64 bits is not an integer: kept as a field, never wrapped") {
+    // fuzz_session_value found the float: casting 4.4e34 to long long is undefined behaviour.
+    for (std::string big : {"44444444444444444444444443709551615", "4.4e34", "1e308",
+                            "18446744073709551615", "-9.3e18"}) {
+        CAPTURE(big);
+        Session s;
+        REQUIRE(decode_json_session(R"({"user_id":"u0","created_at":)" + big + "}", s));
+        CHECK_FALSE(s.created_at);
+        CHECK(field(s, "created_at") != "<absent>");
+    }
+    Session edge;
+    REQUIRE(decode_json_session(R"({"created_at":9223372036854775807,"max_age_ms":1.5e3})", edge));
+    CHECK(edge.created_at == 9223372036854775807LL);
+    CHECK(edge.max_age_ms == 1500);
+}
