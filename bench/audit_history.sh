@@ -45,25 +45,18 @@ rules:
   - {match: "user:*:profile", max_bytes: 100kb, severity: error}
 YAML
 
-measure() {
-  local label=$1; shift
-  /usr/bin/time -f "%e %U %S %M" -o "$dir/time.txt" "$@" >"$dir/$label.json" 2>"$dir/err.txt" || true
-  echo "$label $(cat "$dir/time.txt")" >>"$dir/results.txt"
-  echo "# $label: $(cat "$dir/time.txt") (wall s, user s, sys s, max RSS KiB)" >&2
-}
-
 : >"$dir/results.txt"
 for _ in $(seq "$runs"); do
-  measure plain "$bin" -p "$port" scan-audit --format json
-  measure idle "$bin" -p "$port" scan-audit --format json --idle
-  measure policy "$bin" -p "$port" scan-audit --format json --policy "$dir/policy.yaml"
+  bench_measure plain "$bin" -p "$port" scan-audit --format json
+  bench_measure idle "$bin" -p "$port" scan-audit --format json --idle
+  bench_measure policy "$bin" -p "$port" scan-audit --format json --policy "$dir/policy.yaml"
 done
 
 python3 - "$dir" "$keys" <<'PY'
 import json, statistics, sys
 d, keys = sys.argv[1], int(sys.argv[2])
 by = {}
-for label, wall, user, sys_, rss in (l.split() for l in open(f"{d}/results.txt") if l.strip()):
+for label, wall, user, sys_, rss, _ in (l.split() for l in open(f"{d}/results.txt") if l.strip()):
     by.setdefault(label, []).append((float(wall), int(rss)))
 med = lambda label: statistics.median(x[0] for x in by[label])
 rss = lambda label: max(x[1] for x in by[label]) / 1024
@@ -78,7 +71,7 @@ print(f"  --policy / plain: {rp:.3f}x (target <= 1.05)")
 peak = max(rss(l) for l in by)
 print(f"  peak RSS {peak:.1f} MiB (target <= 64)")
 for label in by:
-    r = json.load(open(f"{d}/{label}.json"))
+    r = json.load(open(f"{d}/{label}.out"))
     assert r["complete"] and r["keys_scanned"] == truth["keys"], label
     if label != "policy":
         assert r["no_ttl"]["count"] == truth["no_ttl"], label

@@ -48,18 +48,11 @@ total=0
 for p in "${nodes[@]}"; do total=$((total + $(redis-cli -p "$p" dbsize))); done
 echo "# loaded: single $(redis-cli -p "$single" dbsize) keys, cluster $total keys" >&2
 
-measure() {  # measure LABEL CMD…
-  local label=$1; shift
-  /usr/bin/time -f "%e %U %S %M" -o "$dir/time.txt" "$@" >"$dir/out.txt" 2>"$dir/err.txt" || true
-  echo "$label $(cat "$dir/time.txt")" >>"$dir/results.txt"
-  cp "$dir/out.txt" "$dir/$label.out"
-  echo "# $label: $(cat "$dir/time.txt") (wall s, user s, sys s, max RSS KiB)" >&2
-}
 : >"$dir/results.txt"
 for _ in $(seq "$runs"); do
-  measure cluster "$bin" -c -p "${nodes[0]}" scan-audit --format json
-  measure single "$bin" -p "$single" scan-audit --format json
-  measure memkeys redis-cli -p "$single" --memkeys
+  bench_measure cluster "$bin" -c -p "${nodes[0]}" scan-audit --format json
+  bench_measure single "$bin" -p "$single" scan-audit --format json
+  bench_measure memkeys redis-cli -p "$single" --memkeys
 done
 
 python3 - "$dir" "$keys" <<'PY'
@@ -67,7 +60,7 @@ import json, statistics, sys
 d, keys = sys.argv[1], int(sys.argv[2])
 by = {}
 for l in open(f"{d}/results.txt"):
-    label, wall, user, sys_, rss = l.split()
+    label, wall, user, sys_, rss, _ = l.split()
     by.setdefault(label, []).append((float(wall), float(user) + float(sys_)))
 med = lambda label, i: statistics.median(x[i] for x in by[label])
 print(f"scan-audit on a 3-master cluster vs one node: {keys} keys (gen_dataset.py seed 7), "

@@ -9,6 +9,9 @@
 #   bench_server NAME PORT [redis-server args…]   # data in $dir/NAME, returns once it answers
 #   bench_stop NAME            # stops that server and waits for it to exit
 #   bench_load PORT KEYS [TRUTH.json]            # gen_dataset.py seed 7 into the server
+#   bench_measure LABEL CMD…   # CMD under /usr/bin/time: stdout in $dir/LABEL.out, and a line
+#                              # "LABEL wall_s user_s sys_s max_rss_kib server_cpu_s" appended
+#                              # to $dir/results.txt (server CPU of $port; "-" without one)
 
 bench_init() {  # bench_init NAME [dataset]
   bin=${REDIS_OPS:-build/redis-ops}
@@ -70,4 +73,27 @@ bench_load() {  # bench_load PORT KEYS [TRUTH.json]
   python3 "$gen" "$2" 7 ${3:+"$3"} | redis-cli -p "$1" --pipe >/dev/null
   echo "# loaded $(redis-cli -p "$1" dbsize) keys ($(redis-cli -p "$1" info memory |
     grep '^used_memory_human' | tr -d '\r'))" >&2
+}
+
+# The server's main-thread CPU seconds (used_cpu_*_main_thread, Redis 6.2+ and Valkey), else the
+# whole process's: what a command cost Redis, whatever the machine's load.
+bench_server_cpu() {  # bench_server_cpu PORT
+  redis-cli -p "$1" info cpu | tr -d '\r' | awk -F: '
+    /^used_cpu_(user|sys)_main_thread:/ { m += $2; have = 1 }
+    /^used_cpu_(user|sys):/ { p += $2 }
+    END { printf "%.3f", have ? m : p }'
+}
+
+bench_measure() {  # bench_measure LABEL CMD…
+  local label=$1 before="" after="" cpu=-
+  shift
+  [ -n "${port:-}" ] && before=$(bench_server_cpu "$port")
+  /usr/bin/time -f "%e %U %S %M" -o "$dir/time.txt" "$@" >"$dir/$label.out" 2>"$dir/$label.err" ||
+    true
+  if [ -n "${port:-}" ]; then
+    after=$(bench_server_cpu "$port")
+    cpu=$(python3 -c "print(f'{$after - $before:.3f}')")
+  fi
+  echo "$label $(cat "$dir/time.txt") $cpu" >>"$dir/results.txt"
+  echo "# $label: $(cat "$dir/time.txt") $cpu (wall s, user s, sys s, max RSS KiB, server CPU s)" >&2
 }

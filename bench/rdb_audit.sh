@@ -21,33 +21,12 @@ redis-cli -p "$port" save >/dev/null
 cp "$dir/redis/dump.rdb" "$dir/snapshot.rdb"  # --rdb-sync's BGSAVE rewrites dump.rdb
 echo "# loaded $(redis-cli -p "$port" dbsize) keys; snapshot $(stat -c %s "$dir/snapshot.rdb") bytes" >&2
 
-# The main thread's CPU seconds: used_cpu_*_main_thread (Redis 6.2+), else the process's.
-server_cpu() {
-  redis-cli -p "$port" info cpu | tr -d '\r' | awk -F: '
-    /^used_cpu_(user|sys)_main_thread:/ { m += $2; have = 1 }
-    /^used_cpu_(user|sys):/ { p += $2 }
-    END { printf "%.3f", have ? m : p }'
-}
-
-# measure LABEL CMD… : appends "LABEL wall user sys rss_kb server_cpu" to results.
-measure() {
-  local label=$1; shift
-  local before after
-  before=$(server_cpu)
-  /usr/bin/time -f "%e %U %S %M" -o "$dir/time.txt" "$@" >"$dir/out.txt" 2>"$dir/err.txt" || true
-  after=$(server_cpu)
-  echo "$label $(cat "$dir/time.txt") $(python3 -c "print(f'{$after - $before:.3f}')")" >>"$dir/results.txt"
-  echo "# $label: $(tail -1 "$dir/results.txt")" >&2
-}
-
 : >"$dir/results.txt"
 for _ in $(seq "$runs"); do
-  measure rdb "$bin" scan-audit --rdb "$dir/snapshot.rdb" --format json
-  cp "$dir/out.txt" "$dir/rdb.json"
-  measure check-rdb redis-check-rdb "$dir/snapshot.rdb"
-  measure live "$bin" -p "$port" scan-audit --format json
-  cp "$dir/out.txt" "$dir/live.json"
-  measure rdb-sync "$bin" -p "$port" scan-audit --rdb-sync --format json
+  bench_measure rdb "$bin" scan-audit --rdb "$dir/snapshot.rdb" --format json
+  bench_measure check-rdb redis-check-rdb "$dir/snapshot.rdb"
+  bench_measure live "$bin" -p "$port" scan-audit --format json
+  bench_measure rdb-sync "$bin" -p "$port" scan-audit --rdb-sync --format json
 done
 
 # A 500 MB string value (a hand-built RDB): passed over, never loaded, so RSS stays flat.
@@ -85,7 +64,7 @@ print(f"  per CPU second (what a loaded machine's wall time hides): --rdb {mb / 
 print(f"  --rdb / live audit wall: {med('rdb', 0) / med('live', 0):.3f}x")
 print(f"  --rdb-sync / live audit wall: {med('rdb-sync', 0) / med('live', 0):.3f}x; server main-thread CPU "
       f"{med('rdb-sync', 3):.2f} s vs {med('live', 3):.2f} s")
-rdb, live = json.load(open(f"{d}/rdb.json")), json.load(open(f"{d}/live.json"))
+rdb, live = json.load(open(f"{d}/rdb.out")), json.load(open(f"{d}/live.out"))
 print(f"  keys: rdb {rdb['keys_scanned']} live {live['keys_scanned']}; no_ttl: rdb {rdb['no_ttl']['count']} "
       f"live {live['no_ttl']['count']}; types equal: {rdb['types'] == live['types']}")
 huge_wall, huge_rss = open(f"{d}/huge.txt").read().split()

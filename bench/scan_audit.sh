@@ -19,27 +19,7 @@ bench_server redis "$port"
 
 load() { bench_load "$port" "$1" "$dir/truth.json"; }
 
-# The server's own CPU seconds (user+sys): what each tool costs Redis, whatever the machine's load.
-server_cpu() {
-  redis-cli -p "$port" info cpu | tr -d '\r' |
-    awk -F: '/^used_cpu_(user|sys):/ { s += $2 } END { printf "%.3f", s }'
-}
-
-# measure LABEL CMD… : runs CMD under /usr/bin/time; appends
-# "LABEL wall user sys rss_kb server_cpu" to results.
-measure() {
-  local label=$1; shift
-  local before after
-  before=$(server_cpu)
-  /usr/bin/time -f "%e %U %S %M" -o "$dir/time.txt" "$@" >"$dir/out.txt" 2>"$dir/err.txt" || true
-  after=$(server_cpu)
-  local cost
-  cost=$(python3 -c "print(f'{$after - $before:.2f}')")
-  echo "$label $(cat "$dir/time.txt") $cost" >>"$dir/results.txt"
-  echo "# $label: $(cat "$dir/time.txt") $cost (wall s, user s, sys s, max RSS KiB, server CPU s)" >&2
-}
-
-audit() { measure "$1" "$bin" -p "$port" scan-audit --format json; cp "$dir/out.txt" "$dir/$1.json"; }
+audit() { bench_measure "$1" "$bin" -p "$port" scan-audit --format json; }
 
 : >"$dir/results.txt"
 load "$small"
@@ -47,8 +27,8 @@ audit small
 load "$keys"
 for r in $(seq "$runs"); do
   audit "redis-ops"
-  measure "bigkeys" redis-cli -p "$port" --bigkeys
-  measure "memkeys" redis-cli -p "$port" --memkeys
+  bench_measure "bigkeys" redis-cli -p "$port" --bigkeys
+  bench_measure "memkeys" redis-cli -p "$port" --memkeys
 done
 
 python3 - "$dir" "$keys" "$small" <<'PY'
@@ -59,7 +39,7 @@ by = {}
 for label, wall, user, sys_, rss, server in rows:
     by.setdefault(label, []).append((float(wall), float(user) + float(sys_), int(rss), float(server)))
 med = lambda label, i: statistics.median(x[i] for x in by[label])
-ops = json.load(open(f"{d}/redis-ops.json"))
+ops = json.load(open(f"{d}/redis-ops.out"))
 truth = json.load(open(f"{d}/truth.json"))
 print(f"scan-audit benchmark: {keys} keys (gen_dataset.py seed 7), {len(by['redis-ops'])} runs each, alternating")
 for label in ("redis-ops", "bigkeys", "memkeys"):

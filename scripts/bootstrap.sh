@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(g++ cmake make pkg-config libhiredis-dev libcli11-dev libfmt-dev doctest-dev
           nlohmann-json3-dev libssl-dev libyaml-cpp-dev redis-server redis-tools python3 python3-redis openssl
           clang-14 libclang-rt-14-dev clang-format clang-tidy
-          groff-base zsh fish
+          groff-base zsh fish time
           chromium prometheus)  # the HTML report's browser test; promtool checks --format prometheus
 missing=()
 for p in "${packages[@]}"; do
