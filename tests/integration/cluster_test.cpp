@@ -277,7 +277,7 @@ TEST_CASE("after a master fails over to its replica, a client with the old map f
     size_t owner = cluster.owner_of(hash_slot(key));
     client.command_for_key(key, {"SET", key, "survives"});
     // Let the replica have it before its master dies.
-    cluster.node(owner).connect().command({"WAIT", "1", "5000"});
+    REQUIRE(cluster.node(owner).connect().command({"WAIT", "1", "5000"}).integer() == 1);
     cluster.node(owner).kill();
     size_t promoted = cluster.wait_for_new_owner(hash_slot(key), owner);
     // The client still holds the dead master in its map: connecting fails, it reloads the map

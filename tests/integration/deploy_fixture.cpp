@@ -71,6 +71,15 @@ std::string info_field(std::string_view info, std::string_view name) {
     return std::string(info.substr(start, info.find_first_of("\r\n", start) - start));
 }
 
+// A replica that never finished its first sync will not stand for election when its master
+// dies (Redis counts its data as infinitely old), so a failover test would wait forever.
+void wait_for_sync(RedisServer& replica) {
+    wait_for("a replica to sync with its master", 60s, [&] {
+        return info_field(replica.connect().command({"INFO", "replication"}).str(),
+                          "master_link_status") == "up";
+    });
+}
+
 }  // namespace
 
 std::string run_program(const std::vector<std::string>& argv, bool capture) {
@@ -140,9 +149,11 @@ TestCluster::TestCluster(int masters, int replicas_per_master, std::vector<std::
     int total = masters * (1 + replicas_per_master);
     std::vector<std::string> create = {server_cli(), "--cluster", "create"};
     for (int i = 0; i < total; ++i) {
-        std::vector<std::string> config{"--cluster-enabled",      "yes",
-                                        "--cluster-config-file",  "nodes.conf",
-                                        "--cluster-node-timeout", "3000"};
+        // No diskless-sync delay (5 s by default), so a replica holds its master's data soon
+        // after the cluster forms.
+        std::vector<std::string> config{
+            "--cluster-enabled",      "yes",  "--cluster-config-file",      "nodes.conf",
+            "--cluster-node-timeout", "3000", "--repl-diskless-sync-delay", "0"};
         config.insert(config.end(), extra.begin(), extra.end());
         nodes_.push_back(std::make_unique<RedisServer>(config));
         create.push_back("127.0.0.1:" + std::to_string(nodes_.back()->port()));
@@ -154,6 +165,11 @@ TestCluster::TestCluster(int masters, int replicas_per_master, std::vector<std::
         if (nodes_[i]->connect().command({"ROLE"})[0].str() == "master") masters_.push_back(i);
     }
     wait_until_consistent();
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+        if (std::find(masters_.begin(), masters_.end(), i) == masters_.end()) {
+            wait_for_sync(*nodes_[i]);
+        }
+    }
 }
 
 void TestCluster::wait_until_consistent() {
@@ -293,10 +309,7 @@ TestSentinel::TestSentinel(std::string sentinel_password, std::string name)
     replica_ = std::make_unique<RedisServer>(
         std::vector<std::string>{"--replicaof", "127.0.0.1", std::to_string(master_->port()),
                                  "--repl-diskless-sync-delay", "0"});
-    wait_for("the replica to sync", 20s, [&] {
-        return info_field(replica_->connect().command({"INFO", "replication"}).str(),
-                          "master_link_status") == "up";
-    });
+    wait_for_sync(*replica_);
     sentinel_port_ = free_port();
     std::string conf = dir_.path() + "/sentinel.conf";
     {
