@@ -275,9 +275,12 @@ TEST_CASE("after a master fails over to its replica, a client with the old map f
     Client client(cluster.options());
     std::string key = unique_prefix("failover") + "k";
     size_t owner = cluster.owner_of(hash_slot(key));
-    client.command_for_key(key, {"SET", key, "survives"});
-    // Let the replica have it before its master dies.
-    REQUIRE(cluster.node(owner).connect().command({"WAIT", "1", "5000"}).integer() == 1);
+    // The replica must have the key before its master dies. WAIT counts acks of the writes
+    // made on its own connection (on a fresh one it returns at once), so both go on one.
+    Connection master = cluster.node(owner).connect();
+    master.command({"SET", key, "survives"});
+    REQUIRE(master.command({"WAIT", "1", "5000"}).integer() == 1);
+    CHECK(client.command_for_key(key, {"GET", key}).str() == "survives");  // the map is loaded
     cluster.node(owner).kill();
     size_t promoted = cluster.wait_for_new_owner(hash_slot(key), owner);
     // The client still holds the dead master in its map: connecting fails, it reloads the map

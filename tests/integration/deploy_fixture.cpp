@@ -71,13 +71,16 @@ std::string info_field(std::string_view info, std::string_view name) {
     return std::string(info.substr(start, info.find_first_of("\r\n", start) - start));
 }
 
-// A replica that never finished its first sync will not stand for election when its master
-// dies (Redis counts its data as infinitely old), so a failover test would wait forever.
-void wait_for_sync(RedisServer& replica) {
-    wait_for("a replica to sync with its master", 60s, [&] {
-        return info_field(replica.connect().command({"INFO", "replication"}).str(),
-                          "master_link_status") == "up";
-    });
+/// The replica's link is up, and its master counts it online (ROLE lists only those).
+bool in_sync(RedisServer& replica, RedisServer& master) {
+    if (info_field(replica.connect().command({"INFO", "replication"}).str(),
+                   "master_link_status") != "up")
+        return false;
+    Reply role = master.connect().command({"ROLE"});
+    for (size_t i = 0; i < role[2].size(); ++i) {
+        if (role[2][i][1].str() == std::to_string(replica.port())) return true;
+    }
+    return false;
 }
 
 }  // namespace
@@ -161,15 +164,26 @@ TestCluster::TestCluster(int masters, int replicas_per_master, std::vector<std::
     create.insert(create.end(),
                   {"--cluster-replicas", std::to_string(replicas_per_master), "--cluster-yes"});
     run_program(create);
-    for (size_t i = 0; i < nodes_.size(); ++i) {
-        if (nodes_[i]->connect().command({"ROLE"})[0].str() == "master") masters_.push_back(i);
-    }
     wait_until_consistent();
-    for (size_t i = 0; i < nodes_.size(); ++i) {
-        if (std::find(masters_.begin(), masters_.end(), i) == masters_.end()) {
-            wait_for_sync(*nodes_[i]);
+    // A node may still be turning into a replica when the create returns. And a replica that
+    // never finished its first sync will not stand for election when its master dies (Redis
+    // counts its data as infinitely old): every replica must be in sync before a test starts.
+    wait_for("every replica to sync with its master", 60s, [&] {
+        masters_.clear();
+        for (size_t i = 0; i < nodes_.size(); ++i) {
+            Reply role = nodes_[i]->connect().command({"ROLE"});
+            if (role[0].str() == "master") {
+                masters_.push_back(i);
+                continue;
+            }
+            // ["slave", master ip, master port, state, offset]
+            auto master = std::find_if(nodes_.begin(), nodes_.end(), [&](const auto& n) {
+                return n->port() == role[2].integer();
+            });
+            if (master == nodes_.end() || !in_sync(*nodes_[i], **master)) return false;
         }
-    }
+        return masters_.size() == static_cast<size_t>(masters);
+    });
 }
 
 void TestCluster::wait_until_consistent() {
@@ -309,7 +323,7 @@ TestSentinel::TestSentinel(std::string sentinel_password, std::string name)
     replica_ = std::make_unique<RedisServer>(
         std::vector<std::string>{"--replicaof", "127.0.0.1", std::to_string(master_->port()),
                                  "--repl-diskless-sync-delay", "0"});
-    wait_for_sync(*replica_);
+    wait_for("the replica to sync", 60s, [&] { return in_sync(*replica_, *master_); });
     sentinel_port_ = free_port();
     std::string conf = dir_.path() + "/sentinel.conf";
     {
