@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <vector>
 
@@ -25,6 +26,23 @@ std::string base_of(const std::string& path) {
     return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
+/// The file a write through `path` reaches. A symlink, or a chain of them, is followed (a
+/// dangling one too: `> link` creates the file it names), so the rename replaces that file
+/// and the link stays a link, as with shell redirection.
+std::string follow_links(const std::string& given) {
+    std::string path = given;
+    for (int hops = 0; hops < 40; ++hops) {  // the kernel's own limit (MAXSYMLINKS)
+        struct stat st {};
+        if (::lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return path;
+        std::vector<char> buf(PATH_MAX + 1);
+        ssize_t n = ::readlink(path.c_str(), buf.data(), buf.size());
+        if (n < 0 || static_cast<size_t>(n) >= buf.size()) return path;  // open() will say why
+        std::string target(buf.data(), static_cast<size_t>(n));
+        path = target.front() == '/' ? target : directory_of(path) + "/" + target;
+    }
+    throw OutputError("cannot write output: " + given + ": " + std::strerror(ELOOP), ELOOP);
+}
+
 /// The mode a plain `> FILE` would give a new file: 0666 less the umask. An existing file keeps
 /// its own permission bits, so a report made readable to a collector stays readable.
 mode_t mode_for(const std::string& path) {
@@ -42,8 +60,9 @@ AtomicFileSink::AtomicFileSink(std::string path) : path_(std::move(path)) {
     if (path_.empty() || path_.back() == '/')
         throw OutputError("cannot write output: --output needs a file name, got '" + path_ + "'",
                           EINVAL);
+    target_ = follow_links(path_);
     struct stat st {};
-    if (::stat(path_.c_str(), &st) == 0) {
+    if (::stat(target_.c_str(), &st) == 0) {
         if (S_ISDIR(st.st_mode)) fail("is a directory", EISDIR);
         // A rename would replace the device or FIFO itself (/dev/stdout, /dev/full, a pipe):
         // those are for shell redirection.
@@ -54,13 +73,13 @@ AtomicFileSink::AtomicFileSink(std::string path) : path_(std::move(path)) {
                               EINVAL);
     }
     // A dot name that does not end like the target: collectors reading *.prom skip it.
-    std::string pattern = directory_of(path_) + "/." + base_of(path_) + ".tmp.XXXXXX";
+    std::string pattern = directory_of(target_) + "/." + base_of(target_) + ".tmp.XXXXXX";
     std::vector<char> name(pattern.begin(), pattern.end());
     name.push_back('\0');
     fd_ = ::mkostemp(name.data(), O_CLOEXEC);
     if (fd_ < 0) fail("cannot create a temp file beside it", errno);
     temp_.assign(name.data());
-    if (::fchmod(fd_, mode_for(path_)) != 0) {
+    if (::fchmod(fd_, mode_for(target_)) != 0) {
         int e = errno;
         discard();
         fail("cannot set the temp file's mode", e);
@@ -130,7 +149,7 @@ void AtomicFileSink::close() {
         discard();
         fail("close failed", e);
     }
-    if (::rename(temp_.c_str(), path_.c_str()) != 0) {
+    if (::rename(temp_.c_str(), target_.c_str()) != 0) {
         int e = errno;
         discard();
         fail("rename failed", e);
@@ -139,7 +158,7 @@ void AtomicFileSink::close() {
     temp_.clear();
     // The rename itself is durable only once the directory is synced. The new report is in
     // place already; a failure here still is not success.
-    int dir = ::open(directory_of(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int dir = ::open(directory_of(target_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0) fail("cannot open its directory to sync it", errno);
     int rc = ::fsync(dir);
     int e = errno;

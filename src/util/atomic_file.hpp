@@ -1,6 +1,7 @@
 // A report file that is replaced whole or not at all: written to a temp file beside it, fsync'd,
 // renamed over it, and the directory fsync'd. A textfile collector or a CI artifact step that
-// reads the file at any moment sees the old report or the new one, never half of one.
+// reads the file at any moment sees the old report or the new one, never half of one. A
+// symlink is followed: the file it points at is replaced and the link stays.
 #pragma once
 
 #include <optional>
@@ -34,7 +35,8 @@ class AtomicFileSink final : public OutputSink {
     [[noreturn]] void fail(const char* what, int errno_value);
     void discard() noexcept;
 
-    std::string path_;
+    std::string path_;    // as the user gave it, for messages
+    std::string target_;  // path_ with symlinks followed: what the rename replaces
     std::string temp_;
     int fd_ = -1;
     std::optional<FdSink> file_;  // buffering and checked writes; fd_ is closed here

@@ -365,6 +365,23 @@ TEST_CASE("--output on a full device exits 74, removes its temp file and keeps t
     CHECK(entries(full) == 2);  // the old file and the filler: the temp file is gone
 }
 
+TEST_CASE("--output through a symlink replaces the file it names and keeps the link") {
+    RedisServer server;
+    server.connect().command({"SET", "k", "v"});
+    TempDir dir;
+    fs::create_directories(fs::path(dir.path()) / "reports");
+    fs::path real = fs::path(dir.path()) / "reports" / "audit.prom";
+    spit(real, "old report\n");
+    fs::path link = fs::path(dir.path()) / "current.prom";  // what a collector is pointed at
+    fs::create_symlink("reports/audit.prom", link);
+    CliResult r =
+        run_cli(server, {"scan-audit", "--format", "prometheus", "--output", link.string()});
+    REQUIRE(r.exit_code == 0);
+    CHECK(fs::is_symlink(link));
+    CHECK(slurp(real).find("redis_ops_audit_keys_scanned") != std::string::npos);
+    CHECK(entries(fs::path(dir.path()) / "reports") == 1);  // no temp file left beside it
+}
+
 TEST_CASE("a report to a full stdout (/dev/full) exits 74, --output refuses a device") {
     RedisServer server;
     server.connect().command({"SET", "k", "v"});

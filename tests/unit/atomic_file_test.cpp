@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -126,4 +127,47 @@ TEST_CASE("an atomic file in a directory it cannot write fails before any work, 
     fs::permissions(d.path, fs::perms::owner_read | fs::perms::owner_exec);
     CHECK_THROWS_AS(AtomicFileSink(target.string()), OutputError);
     CHECK(slurp(target) == "old");
+}
+
+TEST_CASE("an atomic file written through a symlink replaces the file it names; the link stays") {
+    ScratchDir d;
+    fs::create_directory(d.path / "reports");
+    fs::path real = d.path / "reports" / "audit.prom";
+    { std::ofstream(real) << "old"; }
+    fs::path link = d.path / "current.prom";
+    fs::create_symlink("reports/audit.prom", link);  // relative, as `ln -s` makes them
+    fs::path chain = d.path / "chain.prom";
+    fs::create_symlink(link, chain);  // a link to a link
+    {
+        AtomicFileSink sink(chain.string());
+        CHECK(fs::path(sink.temp_path()).parent_path() == d.path / "reports");
+        sink.write("new");
+        sink.close();
+    }
+    CHECK(fs::is_symlink(link));
+    CHECK(fs::is_symlink(chain));
+    CHECK(slurp(real) == "new");
+    CHECK(entries(d.path / "reports") == 1);
+
+    // A dangling link: the file it names is created, as `> link` would.
+    fs::path dangling = d.path / "next.prom";
+    fs::create_symlink("reports/next.prom", dangling);
+    {
+        AtomicFileSink sink(dangling.string());
+        sink.write("first");
+        sink.close();
+    }
+    CHECK(fs::is_symlink(dangling));
+    CHECK(slurp(d.path / "reports" / "next.prom") == "first");
+
+    // A loop is an error naming the path the user gave.
+    fs::create_symlink(d.path / "loop-b", d.path / "loop-a");
+    fs::create_symlink(d.path / "loop-a", d.path / "loop-b");
+    try {
+        AtomicFileSink((d.path / "loop-a").string());
+        FAIL("no error");
+    } catch (const OutputError& e) {
+        CHECK(std::string(e.what()).find("loop-a") != std::string::npos);
+        CHECK(e.errno_value() == ELOOP);
+    }
 }
