@@ -33,6 +33,7 @@ struct ScanAuditFlags {
     std::string rdb;        // --rdb FILE|-
     bool rdb_sync = false;  // --rdb-sync
     bool db_given = false;  // -n (or a URL's /db) picks one db of a snapshot
+    std::string live_flag;  // a flag given that only a live walk has (--rate, --count)
     std::string output;     // --output FILE: replaced atomically
     std::string idle_over;  // --idle-over D (implies --idle; default 30d)
     std::string baseline;   // --baseline FILE: an earlier --format json report
@@ -55,8 +56,10 @@ std::string read_file_text(const std::string& path, std::string_view flag) {
 AuditReport run_chosen_audit(Context& ctx, ScanAuditFlags& f, const AuditTick& tick) {
     if (f.rdb.empty() && !f.rdb_sync) return run_audit(ctx.client(), f.audit, tick);
     if (!f.rdb.empty() && f.rdb_sync) throw UsageError("--rdb and --rdb-sync exclude each other");
-    if (f.audit.replica)
-        throw UsageError("--replica applies to live walks, not to --rdb/--rdb-sync");
+    // A snapshot costs the server no SCAN to throttle or page: these would silently do nothing.
+    if (f.audit.replica) f.live_flag = "--replica";
+    if (!f.live_flag.empty())
+        throw UsageError(f.live_flag + " applies to live walks, not to --rdb/--rdb-sync");
     RdbAuditOptions o{f.audit, std::nullopt};
     o.audit.walk.element_counts = true;  // exact, and free: they come with each value
     if (f.db_given) o.db = static_cast<uint64_t>(ctx.connection_options().db);
@@ -214,9 +217,11 @@ void setup_scan_audit(CLI::App& app, Context& ctx) {
     sub->add_option("--output", f->output,
                     "Write the report to FILE, replaced atomically (temp file, fsync, rename)")
         ->type_name("FILE");
-    sub->add_option("--rate", f->rate, "At most KEYS/S keys a second per node (0: no limit)")
-        ->type_name("KEYS/S");
-    sub->add_option("--count", f->count, "SCAN COUNT per page (default 1000)")->type_name("N");
+    auto* rate =
+        sub->add_option("--rate", f->rate, "At most KEYS/S keys a second per node (0: no limit)")
+            ->type_name("KEYS/S");
+    auto* count =
+        sub->add_option("--count", f->count, "SCAN COUNT per page (default 1000)")->type_name("N");
     sub->add_option("--max-patterns", f->max_patterns,
                     "Distinct patterns kept per table; the rest are 'other' (1000)")
         ->type_name("N");
@@ -243,7 +248,8 @@ void setup_scan_audit(CLI::App& app, Context& ctx) {
         ->type_name("FILE|-");
     sub->add_flag("--rdb-sync", f->rdb_sync,
                   "Stream a snapshot from each master over replication and audit it");
-    sub->callback([&app, &ctx, f, format] {
+    sub->callback([&app, &ctx, f, format, rate, count] {
+        f->live_flag = rate->count() ? "--rate" : count->count() ? "--count" : "";
         f->db_given =
             app.count("--db") > 0 || (!ctx.global.url.empty() && ctx.connection_options().db != 0);
         ctx.action = [&ctx, f, format]() -> int {

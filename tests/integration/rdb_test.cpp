@@ -304,6 +304,30 @@ TEST_CASE("--rdb-sync -c streams every master in parallel and merges them") {
     CHECK(sum == 600);
 }
 
+TEST_CASE("flags of a live walk are refused with a snapshot, not silently ignored") {
+    RedisServer server;
+    server.connect().command({"SET", "k", "v"});
+    server.connect().command({"SAVE"});
+    for (const std::vector<std::string>& flag :
+         {std::vector<std::string>{"--rate", "100"}, {"--count", "50"}, {"--replica"}}) {
+        std::vector<std::string> args = {"scan-audit", "--rdb", dump_path(server)};
+        args.insert(args.end(), flag.begin(), flag.end());
+        CliResult r = run_cli(args);
+        INFO(flag[0] << ": " << r.err);
+        CHECK(r.exit_code == 2);
+        CHECK(r.err.find(flag[0] + " applies to live walks") != std::string::npos);
+        CHECK(r.out.empty());
+        args = {"scan-audit", "--rdb-sync"};
+        args.insert(args.end(), flag.begin(), flag.end());
+        CliResult sync = run_cli(server, args);
+        CHECK(sync.exit_code == 2);
+        CHECK(sync.err.find(flag[0] + " applies to live walks") != std::string::npos);
+    }
+    // The server was asked for no snapshot: no replica ever attached.
+    CHECK(server.connect().command({"INFO", "stats"}).str().find("sync_full:0") !=
+          std::string::npos);
+}
+
 TEST_CASE("every kind of damaged snapshot exits 2 naming its offset") {
     RedisServer server(kCompactConfig);
     load_every_encoding(server);
