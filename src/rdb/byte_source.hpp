@@ -12,6 +12,11 @@ class ByteSource {
     virtual ~ByteSource() = default;
     /// Up to `len` bytes into buf; 0 only at the end of the input. Throws on I/O errors.
     virtual size_t read_some(uint8_t* buf, size_t len) = 0;
+    /// How many bytes the framing puts after the snapshot's checksum (a diskless SYNC's mark).
+    virtual size_t trailer_size() const { return 0; }
+    /// Given those bytes once the snapshot is parsed; throws when they are not what the
+    /// framing announced.
+    virtual void check_trailer(const uint8_t* /*trailer*/) {}
 };
 
 /// A file descriptor read with large read() calls. Does not own the descriptor.

@@ -44,7 +44,8 @@ int read_header(RdbReader& r) {
 
 class Parser {
   public:
-    Parser(ByteSource& src, RdbVisitor& v, size_t chunk) : r_(src, chunk), v_(v), values_(r_) {}
+    Parser(ByteSource& src, RdbVisitor& v, size_t chunk)
+        : src_(src), r_(src, chunk), v_(v), values_(r_) {}
 
     RdbSummary run() {
         s_.version = read_header(r_);
@@ -58,6 +59,8 @@ class Parser {
             switch (op) {
                 case kOpEof:
                     finish(at);
+                    if (size_t n = src_.trailer_size())
+                        src_.check_trailer(r_.take(n, "the end-of-snapshot mark after it"));
                     return s_;
                 case kOpSelectDb:
                     db_ = read_len(r_, "a db number");
@@ -159,6 +162,7 @@ class Parser {
         }
     }
 
+    ByteSource& src_;
     RdbReader r_;
     RdbVisitor& v_;
     ValueReader values_;

@@ -48,7 +48,9 @@ ReplicationSource::ReplicationSource(Connection& conn)
         if (spec.starts_with("EOF:")) {
             if (spec.size() != 4 + kEofMark)
                 throw ProtocolError(fmt::format("SYNC on {}: a malformed $EOF: mark", address_));
-            return;  // diskless: the parser knows where the snapshot ends
+            // Diskless: the parser knows where the snapshot ends, and the mark must follow.
+            eof_mark_ = spec.substr(4);
+            return;
         }
         auto [p, ec] = std::from_chars(spec.data(), spec.data() + spec.size(), total_);
         if (ec != std::errc() || p != spec.data() + spec.size())
@@ -62,6 +64,15 @@ ReplicationSource::ReplicationSource(Connection& conn)
         remaining_ -= std::min(remaining_, extra);
         return;
     }
+}
+
+void ReplicationSource::check_trailer(const uint8_t* trailer) {
+    // Without it the transfer was garbled or cut, whatever the parse found (a snapshot saved
+    // with rdbchecksum no has no other check).
+    if (std::memcmp(trailer, eof_mark_.data(), eof_mark_.size()) != 0)
+        throw ProtocolError(fmt::format(
+            "SYNC on {}: the snapshot is not followed by the $EOF: mark the server announced",
+            address_));
 }
 
 size_t ReplicationSource::raw_read(uint8_t* buf, size_t len) {

@@ -18,6 +18,9 @@ class ReplicationSource : public ByteSource {
     /// server refuses SYNC (NOPERM, a replica still syncing …), ConnectionError when it breaks.
     explicit ReplicationSource(Connection& conn);
     size_t read_some(uint8_t* buf, size_t len) override;
+    /// Diskless: the 40-byte mark from the `$EOF:` header must follow the snapshot.
+    size_t trailer_size() const override { return eof_mark_.size(); }
+    void check_trailer(const uint8_t* trailer) override;
     /// The payload's size, when the server announced one (disk-based transfer).
     std::optional<uint64_t> size() const {
         return remaining_known_ ? std::optional(total_) : std::nullopt;
@@ -38,6 +41,7 @@ class ReplicationSource : public ByteSource {
     uint64_t total_ = 0;
     uint64_t remaining_ = 0;
     bool rdb_only_ = false;
+    std::string eof_mark_;  // diskless only
 };
 
 }  // namespace redisops::rdb

@@ -1,12 +1,19 @@
 // scan-audit --rdb and --rdb-sync against snapshots that real servers wrote: every type in its
 // compact and its big encoding, compressed strings, streams with groups, several dbs. The audit
 // of the file must agree with the live audit of the same data.
+#include <arpa/inet.h>
 #include <doctest/doctest.h>
 #include <fmt/format.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "../unit/rdb_bytes.hpp"
 #include "deploy_fixture.hpp"
@@ -268,6 +275,127 @@ TEST_CASE("--rdb-sync streams the snapshot over replication and audits it like t
     Connection c = server.connect();
     CHECK(c.command({"PING"}).str() == "PONG");
     CHECK(c.command({"INFO", "replication"}).str().find("connected_slaves:0") != std::string::npos);
+}
+
+namespace {
+
+int loopback_socket(int port, bool listening) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    auto* sa = reinterpret_cast<sockaddr*>(&a);
+    int rc = listening ? ::bind(fd, sa, sizeof a) : ::connect(fd, sa, sizeof a);
+    if (rc != 0 || (listening && ::listen(fd, 1) != 0)) throw std::runtime_error("relay socket");
+    return fd;
+}
+
+void write_all(int fd, const char* p, size_t n) {
+    while (n > 0) {
+        ssize_t w = ::write(fd, p, n);
+        if (w <= 0) return;  // the peer left; the test sees the outcome
+        p += w;
+        n -= static_cast<size_t>(w);
+    }
+}
+
+/// Forwards one connection to a real server and flips a byte of the 40-byte $EOF: mark that
+/// follows a diskless snapshot, so the snapshot arrives whole and only its framing lies.
+class MarkFlippingRelay {
+  public:
+    explicit MarkFlippingRelay(int server_port)
+        : server_port_(server_port), listen_fd_(loopback_socket(0, true)) {
+        sockaddr_in a{};
+        socklen_t len = sizeof a;
+        ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len);
+        port_ = ntohs(a.sin_port);
+        thread_ = std::thread([this] { run(); });
+    }
+    ~MarkFlippingRelay() {
+        stop_ = true;
+        thread_.join();
+        ::close(listen_fd_);
+    }
+    int port() const { return port_; }
+    bool flipped() const { return flipped_; }
+
+  private:
+    void run() {
+        pollfd l{listen_fd_, POLLIN, 0};
+        while (!stop_ && ::poll(&l, 1, 100) == 0) {
+        }
+        if (stop_) return;
+        int client = ::accept(listen_fd_, nullptr, nullptr);
+        int server = loopback_socket(server_port_, false);
+        std::string down, mark;  // server bytes not yet forwarded; the mark once announced
+        bool server_open = true;
+        while (!stop_) {
+            pollfd fds[2] = {{client, POLLIN, 0}, {server, short(server_open ? POLLIN : 0), 0}};
+            if (::poll(fds, 2, 100) <= 0) continue;
+            char buf[65536];
+            if (fds[0].revents) {
+                ssize_t n = ::read(client, buf, sizeof buf);
+                if (n <= 0) break;
+                write_all(server, buf, static_cast<size_t>(n));
+            }
+            if (!fds[1].revents) continue;
+            ssize_t n = ::read(server, buf, sizeof buf);
+            if (n <= 0) server_open = false;
+            if (n > 0) down.append(buf, static_cast<size_t>(n));
+            size_t send = down.size();
+            if (mark.empty()) {  // replies and keep-alives go on line by line
+                size_t at = down.find("$EOF:");
+                size_t nl = down.rfind('\n');
+                if (at != std::string::npos && down.find('\n', at) != std::string::npos) {
+                    mark = down.substr(at + 5, 40);
+                    send = down.find('\n', at) + 1;
+                } else {
+                    send = nl == std::string::npos ? 0 : nl + 1;
+                }
+            } else if (!flipped_) {
+                size_t at = down.find(mark);
+                if (at != std::string::npos) {
+                    down[at + 39] ^= 0x01;
+                    flipped_ = true;
+                } else if (server_open) {
+                    send = down.size() > 39 ? down.size() - 39 : 0;  // a mark may straddle
+                }
+            }
+            write_all(client, down.data(), send);
+            down.erase(0, send);
+            if (!server_open) break;
+        }
+        ::close(server);
+        ::close(client);
+    }
+
+    int server_port_;
+    int listen_fd_;
+    int port_ = 0;
+    std::atomic<bool> stop_{false}, flipped_{false};
+    std::thread thread_;
+};
+
+}  // namespace
+
+TEST_CASE("--rdb-sync checks the $EOF: mark after a diskless snapshot") {
+    RedisServer server({"--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0"});
+    Connection c = server.connect();
+    for (int i = 0; i < 100; ++i) c.command({"SET", "k" + std::to_string(i), "v"});
+    // The honest mark: the audit succeeds.
+    json ok = audit({"-p", std::to_string(server.port()), "scan-audit", "--rdb-sync"});
+    CHECK(ok["keys_scanned"] == 100);
+    // The same snapshot with a mark that is not the one announced: not a success, and the
+    // report says it is incomplete.
+    MarkFlippingRelay relay(server.port());
+    CliResult r = run_cli(
+        {"-p", std::to_string(relay.port()), "scan-audit", "--rdb-sync", "--format", "json"});
+    INFO("stderr: " << r.err);
+    CHECK(relay.flipped());
+    CHECK(r.exit_code == 3);
+    CHECK(r.err.find("not followed by the $EOF: mark") != std::string::npos);
+    CHECK(json::parse(r.out)["complete"] == false);
 }
 
 TEST_CASE("--rdb-sync streams over TLS through the same transport as every command") {
