@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "lock/lock_list.hpp"
+#include "progress.hpp"
 #include "util/output.hpp"
 #include "util/text.hpp"
 #include "util/units.hpp"
@@ -30,10 +31,14 @@ std::string holder_cell(const std::optional<HolderRecord>& h) {
 
 struct ListOptions {
     LockListOptions list;
+    std::string rate = "0";
 };
 
-int run_list(Context& ctx, const ListOptions& o) {
+int run_list(Context& ctx, ListOptions& o) {
+    o.list.rate = static_cast<double>(parse_count(o.rate, "--rate", 0, 1000000000));
+    o.list.progress = walk_progress(ctx, "lock list");
     LockListing found = list_locks(ctx.client(), o.list);
+    end_walk_progress(ctx, o.list.progress);
     if (ctx.global.json) {
         nlohmann::json locks = nlohmann::json::array();
         for (const auto& l : found.locks) {
@@ -105,6 +110,9 @@ void setup_lock_list(CLI::App* lock, Context& ctx) {
                     "Key prefix; '' (locks of other libraries under bare names) needs --match")
         ->capture_default_str();
     sub->add_option("--match", o->list.match, "Only locks whose name matches this glob")
+        ->capture_default_str();
+    sub->add_option("--rate", o->rate, "Scan at most KEYS/S keys a second per node (0: no limit)")
+        ->type_name("KEYS/S")
         ->capture_default_str();
     sub->callback([&ctx, o] { ctx.action = [&ctx, o] { return run_list(ctx, *o); }; });
 }

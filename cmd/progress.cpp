@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 
+#include "context.hpp"
 #include "util/units.hpp"
 
 namespace redisops {
@@ -28,6 +30,23 @@ std::string progress_line(std::string_view label, uint64_t done, std::optional<u
         }
     }
     return line + fmt::format(", {:.0f} keys/s", rate);
+}
+
+std::function<void(uint64_t)> walk_progress(Context& ctx, std::string label) {
+    if (!ctx.style().err_tty) return {};
+    auto started = std::chrono::steady_clock::now();
+    auto last = std::make_shared<std::chrono::steady_clock::time_point>();
+    return [&ctx, label = std::move(label), started, last](uint64_t keys) {
+        auto now = std::chrono::steady_clock::now();
+        if (now - *last < std::chrono::milliseconds(200)) return;
+        *last = now;
+        double secs = std::chrono::duration<double>(now - started).count();
+        ctx.err("\r\x1b[K" + progress_line(label, keys, std::nullopt, std::nullopt, secs));
+    };
+}
+
+void end_walk_progress(Context& ctx, const std::function<void(uint64_t)>& progress) {
+    if (progress) ctx.err("\r\x1b[K");
 }
 
 }  // namespace redisops

@@ -8,6 +8,7 @@
 #include "choices.hpp"
 #include "context.hpp"
 #include "print_acl.hpp"
+#include "progress.hpp"
 #include "redis/errors.hpp"
 #include "session/session_index.hpp"
 #include "session/session_store.hpp"
@@ -93,23 +94,11 @@ void add_rate(CLI::App* sub, SessionOptions& o) {
 }
 
 /// The scan settings from --rate, with a progress line on a terminal's stderr.
-SessionScan session_scan(Context& ctx, const SessionOptions& o) {
+SessionScan session_scan(Context& ctx, const SessionOptions& o, const char* label) {
     SessionScan scan;
     scan.rate = static_cast<double>(parse_count(o.rate, "--rate", 0, 1000000000));
-    if (ctx.style().err_tty) {
-        auto last = std::make_shared<std::chrono::steady_clock::time_point>();
-        scan.progress = [&ctx, last](uint64_t keys) {
-            auto now = std::chrono::steady_clock::now();
-            if (now - *last < std::chrono::milliseconds(200)) return;
-            *last = now;
-            ctx.err(fmt::format("\r\x1b[Kscanned {} keys", keys));
-        };
-    }
+    scan.progress = walk_progress(ctx, label);
     return scan;
-}
-
-void end_progress(Context& ctx, const SessionScan& scan) {
-    if (scan.progress) ctx.err("\r\x1b[K");
 }
 
 /// "note: scanned …": connect-redis keeps no index, so the answer cost a walk of its prefix.
@@ -287,9 +276,9 @@ nlohmann::ordered_json scan_json(uint64_t keys, const std::string& match, size_t
 }
 
 int run_list(Context& ctx, const SessionOptions& o) {
-    SessionScan scan = session_scan(ctx, o);
+    SessionScan scan = session_scan(ctx, o, "session list");
     std::vector<SessionListing> ls = list_user_sessions(ctx.client(), o.layout, o.user_id, scan);
-    end_progress(ctx, scan);
+    end_walk_progress(ctx, scan.progress);
     size_t count = 0, pruned = 0, skipped = 0;
     for (const auto& l : ls) {
         count += l.sessions.size();
@@ -354,10 +343,10 @@ int run_destroy(Context& ctx, const SessionOptions& o) {
 }
 
 int run_destroy_all(Context& ctx, const SessionOptions& o) {
-    SessionScan scan = session_scan(ctx, o);
+    SessionScan scan = session_scan(ctx, o, "session destroy-all");
     std::vector<DestroyAllResult> rs =
         destroy_user_sessions(ctx.client(), o.layout, o.user_id, scan);
-    end_progress(ctx, scan);
+    end_walk_progress(ctx, scan.progress);
     size_t destroyed = 0, entries = 0;
     nlohmann::ordered_json layouts = nlohmann::ordered_json::array();
     for (const auto& r : rs) {
@@ -389,9 +378,9 @@ int run_destroy_all(Context& ctx, const SessionOptions& o) {
 }
 
 int run_stats(Context& ctx, const SessionOptions& o) {
-    SessionScan scan = session_scan(ctx, o);
+    SessionScan scan = session_scan(ctx, o, "session stats");
     SessionStats st = session_stats(ctx.client(), o.layout, scan);
-    end_progress(ctx, scan);
+    end_walk_progress(ctx, scan.progress);
     return print_session_stats(ctx, st, o.layout.kind, o.top);
 }
 

@@ -42,7 +42,7 @@ _redis_ops_flags() {
         'lock extend') echo '--help --prefix --token --ttl --redlock --print-acl' ;;
         'lock status') echo '--help --prefix --print-acl' ;;
         'lock run') echo '--help --prefix --ttl --wait --max-hold --grace -E --conflict-exit-code --fence-ttl --redlock --print-acl' ;;
-        'lock list') echo '--help --prefix --match --print-acl' ;;
+        'lock list') echo '--help --prefix --match --rate --print-acl' ;;
         'ratelimit') echo '--help --prefix --print-acl' ;;
         'ratelimit hit') echo '--help --prefix --limit --window --algorithm --cost --print-acl' ;;
         'ratelimit status') echo '--help --prefix --limit --window --algorithm --cost --print-acl' ;;
@@ -264,6 +264,7 @@ _redis_ops_valued() {
             case $2 in
                 --prefix) return 0 ;;
                 --match) return 0 ;;
+                --rate) return 0 ;;
             esac
             ;;
         'ratelimit')

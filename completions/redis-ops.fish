@@ -134,7 +134,7 @@ function __redis_ops_valued --description 'Does flag $argv[2] take a value in $a
             end
         case 'lock list'
             switch $argv[2]
-                case --prefix --match
+                case --prefix --match --rate
                     return 0
             end
         case 'ratelimit'
@@ -424,6 +424,7 @@ complete -c redis-ops -n '__redis_ops_in \'lock run\'' -l redlock -x -d 'Redlock
 complete -c redis-ops -n '__redis_ops_in \'lock list\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'lock list\'' -l prefix -x -d 'Key prefix; \'\' (locks of other libraries under bare names) needs --match'
 complete -c redis-ops -n '__redis_ops_in \'lock list\'' -l match -x -d 'Only locks whose name matches this glob'
+complete -c redis-ops -n '__redis_ops_in \'lock list\'' -l rate -x -d 'Scan at most KEYS/S keys a second per node (0: no limit)'
 complete -c redis-ops -n '__redis_ops_in \'ratelimit\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'ratelimit\'' -l prefix -x -d 'With --print-acl: the key prefix of the limits'
 complete -c redis-ops -n '__redis_ops_in \'ratelimit\'' -l print-acl -d 'Print the ACL SETUSER rules (keys, channels, commands) this needs, and exit'

@@ -34,6 +34,7 @@ LockListing list_locks(Client& client, const LockListOptions& opts) {
     scan.prefix = opts.prefix;
     scan.match = opts.match.empty() ? "*" : opts.match;
     scan.per_key = {{"GET", ""}, {"PTTL", ""}};
+    scan.rate = opts.rate;
     std::vector<size_t> held;
     PrefixScanResult r = scan_prefix(
         client, scan,
@@ -71,7 +72,7 @@ LockListing list_locks(Client& client, const LockListOptions& opts) {
                 out.locks.push_back(std::move(l));
             }
         },
-        {});
+        opts.progress);
     out.keys_scanned = r.keys;
     out.nodes = r.nodes;
     std::sort(out.locks.begin(), out.locks.end(),

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +18,8 @@ namespace redisops {
 struct LockListOptions {
     std::string prefix = "lock:";
     std::string match = "*";  // glob over the lock name (what follows the prefix)
+    double rate = 0;          // keys a second per node; 0: as fast as the server answers
+    std::function<void(uint64_t)> progress;  // hears the keys scanned so far (may be empty)
 };
 
 struct ListedLock {

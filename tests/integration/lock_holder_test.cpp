@@ -187,6 +187,20 @@ TEST_CASE("lock list shows held locks with TTL, fence and holder, skipping compa
     REQUIRE(m["locks"].size() == 1);
     CHECK(m["locks"][0]["name"] == "beta");
 
+    // Throttled (as on a busy production server), the walk finds the same locks.
+    auto slow = nlohmann::json::parse(
+        run_cli(server, {"--json", "lock", "list", "--rate", "1000"}, bounded()).out);
+    REQUIRE(slow["locks"].size() == doc["locks"].size());
+    for (size_t i = 0; i < doc["locks"].size(); ++i) {
+        CHECK(slow["locks"][i]["key"] == doc["locks"][i]["key"]);
+        CHECK(slow["locks"][i]["fence"] == doc["locks"][i]["fence"]);
+        CHECK(slow["locks"][i]["holder"]["pid"] == doc["locks"][i]["holder"]["pid"]);
+    }
+    CHECK(slow["keys_scanned"] == doc["keys_scanned"]);
+    CliResult bad_rate = run_cli(server, {"lock", "list", "--rate", "fast"});
+    CHECK(bad_rate.exit_code == 2);
+    CHECK(bad_rate.err.find("--rate") != std::string::npos);
+
     // The bare keyspace needs --match; with it, only string keys that match, no companions.
     CHECK(run_cli(server, {"lock", "list", "--prefix", ""}).exit_code == 2);
     auto bare = nlohmann::json::parse(
