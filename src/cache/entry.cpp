@@ -24,7 +24,8 @@ AclRules cache_acl(std::string_view prefix, std::string_view tag_prefix) {
     AclRules rules;
     std::string keys = prefix_glob(prefix);
     // Companions and channels are "{<key>}:lock" (same_slot_key), or "<key>:lock" when the key
-    // has a hash tag of its own; "*" already covers both.
+    // has a hash tag of its own or a stray '}' (then with a computed tag inside it, before
+    // its first brace); "*" already covers them all.
     rules.keys = {keys};
     rules.channels = {keys + ":ready"};
     if (!prefix.empty()) {

@@ -109,8 +109,9 @@ AclRules lock_acl(std::string_view prefix) {
     AclRules rules;
     std::string keys = prefix_glob(prefix);
     // Companions are "{<key>}:fence" (same_slot_key): the hash tag wraps the whole lock key.
+    // A name with a stray '}' gets "<key with a computed tag>:fence", under the prefix.
     rules.keys = {keys, "{" + keys + "}:*"};
-    rules.channels = {"{" + keys + "}:released"};
+    rules.channels = {"{" + keys + "}:released", keys + ":released"};
     rules.add_commands(kLockCommands);
     return rules;
 }

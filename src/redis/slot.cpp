@@ -1,5 +1,6 @@
 #include "redis/slot.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace redisops {
@@ -53,11 +54,14 @@ std::string same_slot_key(std::string_view key, std::string_view suffix) {
     // A real hashtag is kept by appending after it.
     if (hash_tag(key) != key) return std::string(key) + std::string(suffix);
     // "{key}" hashes exactly `key` unless the key holds a '}' that would close the tag early
-    // ("a}b", "x{}y"); those get a computed tag that lands in the same slot.
-    if (key.find('}') == std::string_view::npos) {
-        return "{" + std::string(key) + "}" + std::string(suffix);
-    }
-    return "{" + tag_in_slot(hash_slot(key)) + "}" + std::string(key) + std::string(suffix);
+    // ("a}b", "x{}y"); those get a computed tag that lands in the same slot. It goes in before
+    // the key's first brace, so it is the key's first tag and what precedes it (the prefix,
+    // which ACL patterns name) stays in front: "lock:a}b" → "lock:a{s123}}b:fence".
+    auto brace = key.find('}');
+    if (brace == std::string_view::npos) return "{" + std::string(key) + "}" + std::string(suffix);
+    brace = std::min(brace, key.find('{'));
+    return std::string(key.substr(0, brace)) + "{" + tag_in_slot(hash_slot(key)) + "}" +
+           std::string(key.substr(brace)) + std::string(suffix);
 }
 
 }  // namespace redisops

@@ -15,7 +15,8 @@ int hash_slot(std::string_view key);
 
 /// A key in the same slot as `key`, made by appending `suffix`: `key` + suffix when key has a
 /// hashtag (it is kept), otherwise "{key}" + suffix (the tag is the whole key, so the slot is
-/// the same), or for keys holding a stray '}' a computed tag of that slot + key + suffix.
+/// the same), or for keys holding a stray '}' the key with a computed tag of that slot put
+/// in before its first brace, + suffix ("lock:a}b" → "lock:a{s123}}b:fence").
 /// Scripts use this to keep a key's companions next to it on a cluster.
 std::string same_slot_key(std::string_view key, std::string_view suffix);
 

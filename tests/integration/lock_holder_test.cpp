@@ -220,6 +220,20 @@ TEST_CASE("lock list shows held locks with TTL, fence and holder, skipping compa
     CHECK(text.out.find("(not redis-ops)") != std::string::npos);
 }
 
+TEST_CASE("lock list shows a lock whose name has a stray brace, and not its companions") {
+    RedisServer server;
+    Connection c = server.connect();
+    REQUIRE(run_cli(server, {"lock", "acquire", "we}ird", "--ttl", "30s"}).exit_code == 0);
+    // Its fence and holder are under the prefix too (a computed hash tag inside the name).
+    CHECK(c.command({"EXISTS", same_slot_key("lock:we}ird", ":holder")}).integer() == 1);
+    CHECK(same_slot_key("lock:we}ird", ":holder").starts_with("lock:we{"));
+    auto doc = nlohmann::json::parse(run_cli(server, {"--json", "lock", "list"}, bounded()).out);
+    REQUIRE(doc["locks"].size() == 1);
+    CHECK(doc["locks"][0]["name"] == "we}ird");
+    CHECK(doc["locks"][0]["holder"]["pid"] == ::getpid());
+    CHECK(doc["keys_scanned"] == 3);  // the lock, its fence and its holder
+}
+
 TEST_CASE("lock list finds the locks of every master of a cluster") {
     TestCluster cluster(3);
     std::vector<std::string> names;

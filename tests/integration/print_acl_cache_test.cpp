@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include "print_acl_helpers.hpp"
+#include "redis/slot.hpp"
 
 using namespace redisops;
 using namespace redisops::test;
@@ -66,6 +67,11 @@ TEST_CASE("cache --print-acl --prefix page: covers set, get, ttl, fetch with tag
             [&] {
                 return as(server, user, {"cache", "del", "page:{u1}"});
             },
+            [&] {
+                // A key with a stray '}': its companions carry a computed tag after "page:".
+                return as(server, user,
+                          {"cache", "fetch", "page:a}b", "--ttl", "1m", "--", "echo", "braced"});
+            },
         });
     };
     CliResult all = run_as_printed_user(c, printed, ops);
@@ -82,6 +88,8 @@ TEST_CASE("cache --print-acl --prefix page: covers set, get, ttl, fetch with tag
     CHECK(c.command({"GET", "page:c"}).str() == "late\n");
     CHECK(c.command({"EXISTS", "page:d"}).integer() == 0);  // a failure is not cached
     CHECK(c.command({"PTTL", "tag:t1"}).integer() > 0);
+    CHECK(c.command({"GET", "page:a}b"}).str() == "braced\n");
+    CHECK(c.command({"EXISTS", same_slot_key("page:a}b", ":delta")}).integer() == 1);
     check_each_command_is_needed(server, printed, ops);
 }
 

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "print_acl_helpers.hpp"
+#include "redis/slot.hpp"
 
 using namespace redisops;
 using namespace redisops::test;
@@ -19,6 +20,7 @@ TEST_CASE("lock --print-acl --prefix job: covers acquire, status, extend, releas
     CHECK(printed.find("~job:*") != std::string::npos);
     CHECK(printed.find("~{job:*}:*") != std::string::npos);
     CHECK(printed.find("&{job:*}:released") != std::string::npos);
+    CHECK(printed.find("&job:*:released") != std::string::npos);
     CHECK(printed.find("+evalsha") != std::string::npos);
 
     auto ops = [&](const std::string& user) {
@@ -57,6 +59,15 @@ TEST_CASE("lock --print-acl --prefix job: covers acquire, status, extend, releas
             [&] {
                 return as(server, user, {"lock", "list", "--prefix", "job:"});
             },
+            [&] {
+                // A name with a stray '}': its fence, holder and channel carry a computed tag
+                // after "job:", so the prefix's rules cover them.
+                CliResult r = as(server, user, {"lock", "acquire", "a}b", "--prefix", "job:"});
+                if (r.exit_code != 0) return r;
+                std::string token = r.out.substr(0, r.out.find('\n'));
+                return as(server, user,
+                          {"lock", "release", "a}b", "--prefix", "job:", "--token", token});
+            },
         });
     };
     create_user(c, printed);
@@ -66,6 +77,8 @@ TEST_CASE("lock --print-acl --prefix job: covers acquire, status, extend, releas
     CHECK(c.command({"EXISTS", "job:deploy"}).integer() == 0);  // released
     CHECK(c.command({"PTTL", "job:busy"}).integer() > 0);       // acquired after the wait
     CHECK(c.command({"EXISTS", "{job:deploy}:fence"}).integer() == 1);
+    CHECK(c.command({"EXISTS", "job:a}b"}).integer() == 0);  // released
+    CHECK(c.command({"PTTL", same_slot_key("job:a}b", ":fence")}).integer() > 0);
     c.command({"ACL", "DELUSER", "redis-ops-lock"});
     check_each_command_is_needed(server, printed, ops);
 }

@@ -26,4 +26,12 @@ TEST_CASE("keys with stray braces still get companions in their own slot") {
         CHECK(hash_slot(same_slot_key(key, ":meta")) == hash_slot(key));
         CHECK(same_slot_key(key, ":meta") != same_slot_key(key, ":lock"));
     }
+    // The computed tag goes in before the first brace: the prefix stays in front, so the ACL
+    // patterns of the prefix (lock:*) cover the companion too.
+    std::string fence = same_slot_key("lock:a}b", ":fence");
+    CHECK(fence.starts_with("lock:a{s"));
+    CHECK(fence.ends_with("}}b:fence"));
+    CHECK(hash_tag(fence) == fence.substr(7, fence.size() - 7 - 9));
+    CHECK(same_slot_key("lock:x{}y", ":fence").starts_with("lock:x{s"));
+    CHECK(same_slot_key("}a", ":fence").starts_with("{s"));
 }
