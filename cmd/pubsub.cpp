@@ -16,7 +16,7 @@ namespace {
 struct PubSubFlags {
     std::vector<std::string> channels;
     bool pattern = false, shard = false;
-    std::string format = "text", count;
+    std::string format = "text", count, keepalive = "15s";
 };
 
 int run_pubsub(Context& ctx, const PubSubFlags& f) {
@@ -25,6 +25,7 @@ int run_pubsub(Context& ctx, const PubSubFlags& f) {
     o.pattern = f.pattern;
     o.shard = f.shard;
     if (!f.count.empty()) o.count = parse_count(f.count, "--count", 1, 1LL << 62);
+    o.keepalive = parse_positive_duration(f.keepalive, "--keepalive");
     MessageFormat format =
         MessageFormat::parse(f.format, ctx.global.json, o.channels.size() > 1 || o.pattern);
     Client& client = ctx.client();
@@ -76,6 +77,10 @@ void setup_pubsub(CLI::App& app, Context& ctx) {
         ->capture_default_str()
         ->check(suggests(kFormatNames.names(), "TEMPLATE"));
     tail->add_option("--count", f->count, "Stop after N messages")->type_name("N");
+    tail->add_option("--keepalive", f->keepalive,
+                     "PING a subscription quiet for D; no answer within D more: reconnect")
+        ->type_name("D")
+        ->capture_default_str();
     tail->callback([&ctx, f] { ctx.action = [&ctx, f] { return run_pubsub(ctx, *f); }; });
 }
 

@@ -51,7 +51,7 @@ _redis_ops_flags() {
         'stream tail') echo '--help --print-acl --from --count -f --follow --format --group --consumer --create-group --ack --claim-idle --block --batch' ;;
         'stream info') echo '--help --print-acl' ;;
         'pubsub') echo '--help' ;;
-        'pubsub tail') echo '--help --print-acl --pattern --shard --format --count' ;;
+        'pubsub tail') echo '--help --print-acl --pattern --shard --format --count --keepalive' ;;
         'scan-audit') echo '--help --match --print-acl --type --big-bytes --big-elements --top --ignore --fail-on --max-no-ttl --format --output --rate --count --max-patterns --idle --idle-over --policy --baseline --baseline-slack --replica --rdb --rdb-sync' ;;
         'expire') echo '--help --match --print-acl --ttl --exclude --type --shorten --jitter --idle-over --limit --rate --count --max-patterns --dry-run --undo-log --undo' ;;
     esac
@@ -312,6 +312,7 @@ _redis_ops_valued() {
             case $2 in
                 --format) return 0 ;;
                 --count) return 0 ;;
+                --keepalive) return 0 ;;
             esac
             ;;
         'scan-audit')

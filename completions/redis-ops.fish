@@ -164,7 +164,7 @@ function __redis_ops_valued --description 'Does flag $argv[2] take a value in $a
             end
         case 'pubsub tail'
             switch $argv[2]
-                case --format --count
+                case --format --count --keepalive
                     return 0
             end
         case 'scan-audit'
@@ -466,6 +466,7 @@ complete -c redis-ops -n '__redis_ops_in \'pubsub tail\'' -l pattern -d 'Channel
 complete -c redis-ops -n '__redis_ops_in \'pubsub tail\'' -l shard -d 'Sharded channels (SSUBSCRIBE, Redis 7)'
 complete -c redis-ops -n '__redis_ops_in \'pubsub tail\'' -l format -x -a 'text json' -d 'text, json, or a template: {channel} {pattern} {message}'
 complete -c redis-ops -n '__redis_ops_in \'pubsub tail\'' -l count -x -d 'Stop after N messages'
+complete -c redis-ops -n '__redis_ops_in \'pubsub tail\'' -l keepalive -x -d 'PING a subscription quiet for D; no answer within D more: reconnect'
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l help -d 'Show help and exit'
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l match -x -d 'Only keys matching GLOB (SCAN MATCH)'
 complete -c redis-ops -n '__redis_ops_in \'scan-audit\'' -l print-acl -d 'Print the ACL SETUSER rules (keys, channels, commands) this needs, and exit'

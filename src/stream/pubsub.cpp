@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 #include <poll.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <climits>
 
 #include "redis/errors.hpp"
 #include "stream/reconnect.hpp"
@@ -31,7 +33,7 @@ void wait_readable(Connection& conn, milliseconds keepalive, StopFlag& stop, boo
     while (!conn.reply_ready()) {
         if (stop.requested()) throw ClosedError("stopped");
         pollfd p{conn.fd(), POLLIN, 0};
-        int rc = ::poll(&p, 1, static_cast<int>(keepalive.count()));
+        int rc = ::poll(&p, 1, static_cast<int>(std::min<long long>(keepalive.count(), INT_MAX)));
         if (rc > 0) return;
         if (rc < 0) {
             if (errno == EINTR) continue;

@@ -58,6 +58,9 @@ TEST_CASE("at least forty malformed invocations exit 2 with a message naming the
         {{"--cacert", "ca.pem", "cache", "get", "k"}, 2, "--tls"},
         // durations and timeouts
         {{"-p", p, "cache", "set", "k", "v", "--ttl", "-5s"}, 2, "--ttl"},
+        {{"-p", p, "pubsub", "tail", "ch", "--keepalive", "0"}, 2, "--keepalive"},
+        {{"-p", p, "pubsub", "tail", "ch", "--keepalive", "soon"}, 2, "--keepalive"},
+        {{"-p", p, "lock", "list", "--rate", "-3"}, 2, "--rate"},
         {{"-p", p, "cache", "set", "k", "v", "--ttl", "99999999999d"}, 2, "--ttl"},
         {{"-p", p, "cache", "set", "k", "v", "--ttl", ""}, 2, "--ttl"},
         {{"-p", p, "cache", "set", "k", "v", "--ttl", "5x"}, 2, "--ttl"},
