@@ -135,8 +135,9 @@ void setup_stream(CLI::App& app, Context& ctx) {
         ->check(suggests(kFormatNames.names(), "TEMPLATE"));
     tail->add_option("--group", f->group, "Read as this consumer group (XREADGROUP)");
     tail->add_option("--consumer", f->consumer, "Consumer name within --group");
-    tail->add_flag("--create-group", f->create_group,
-                   "Create the group if missing (MKSTREAM; starts at --from, default $)");
+    tail->add_flag(
+        "--create-group", f->create_group,
+        "Create the group if missing (at --from, default $); with -f, wait for the stream");
     tail->add_flag("--ack", f->ack, "XACK each entry after printing it (at-least-once)");
     auto* claim = add_duration(tail, "--claim-idle", f->claim_idle,
                                "Claim entries other consumers left pending this long (XAUTOCLAIM)");

@@ -452,7 +452,7 @@ complete -c redis-ops -n '__redis_ops_in \'stream tail\'' -s f -l follow -d 'Kee
 complete -c redis-ops -n '__redis_ops_in \'stream tail\'' -l format -x -a 'text json' -d 'text, json, or a template: {id} {stream} {field:NAME} {fields}, escapes \\n \\t, {{ }}'
 complete -c redis-ops -n '__redis_ops_in \'stream tail\'' -l group -x -d 'Read as this consumer group (XREADGROUP)'
 complete -c redis-ops -n '__redis_ops_in \'stream tail\'' -l consumer -x -d 'Consumer name within --group'
-complete -c redis-ops -n '__redis_ops_in \'stream tail\'' -l create-group -d 'Create the group if missing (MKSTREAM; starts at --from, default $)'
+complete -c redis-ops -n '__redis_ops_in \'stream tail\'' -l create-group -d 'Create the group if missing (at --from, default $); with -f, wait for the stream'
 complete -c redis-ops -n '__redis_ops_in \'stream tail\'' -l ack -d 'XACK each entry after printing it (at-least-once)'
 complete -c redis-ops -n '__redis_ops_in \'stream tail\'' -l claim-idle -x -d 'Claim entries other consumers left pending this long (XAUTOCLAIM)'
 complete -c redis-ops -n '__redis_ops_in \'stream tail\'' -l block -x -d 'With -f: longest wait of one blocking read before the streams are checked for deletion or trimming (default 5s)'

@@ -25,9 +25,10 @@ namespace redisops {
 /// (XREVRANGE for the last N and the end, TIME for @-5m), XRANGE to the end, XREAD with -f.
 inline constexpr const char* kStreamTailCommands[] = {"xrevrange", "xrange", "xread", "time"};
 /// With --group, which writes (the group's pending entries list): XGROUP CREATE (and its
-/// start, from XREVRANGE or TIME), XREADGROUP, XACK, XAUTOCLAIM.
-inline constexpr const char* kStreamGroupCommands[] = {"xrevrange",  "time", "xgroup|create",
-                                                       "xreadgroup", "xack", "xautoclaim"};
+/// start, from XREVRANGE or TIME; EXISTS and XREAD to wait for a stream that is not there
+/// yet), XREADGROUP, XACK, XAUTOCLAIM.
+inline constexpr const char* kStreamGroupCommands[] = {
+    "xrevrange", "time", "exists", "xread", "xgroup|create", "xreadgroup", "xack", "xautoclaim"};
 
 /// The rules for tailing exactly these streams: read-only (%R~) unless `group`.
 AclRules stream_tail_acl(const std::vector<std::string>& streams, bool group);
@@ -77,6 +78,7 @@ class StreamTail {
         std::optional<StreamId> end;  // without --follow: the last id at start
         bool done = false;
         bool missing_reported = false;
+        bool absent = false;  // --create-group without --follow found no stream to read
     };
     struct Request {
         bool check = false;  // a first-entry check went ahead of the XRANGE
@@ -105,6 +107,10 @@ class StreamTail {
     // tail_group.cpp: XREADGROUP, XACK, XAUTOCLAIM.
     TailEnd run_group();
     void create_groups();
+    enum class StreamWait { Present, Appeared, Missing };
+    /// Appeared: `c`'s stream was not there and --follow waited for it. Missing: it is not
+    /// there and, without --follow, `c` is marked done.
+    StreamWait wait_for_stream(Cursor& c);
     std::optional<TailEnd> drain_pending();
     std::optional<TailEnd> claim_idle();
     TailEnd read_new();

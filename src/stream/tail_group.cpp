@@ -16,18 +16,56 @@ Reply StreamTail::call(const std::string& key, const Args& argv) {
     return read(conn, false);
 }
 
+StreamTail::StreamWait StreamTail::wait_for_stream(Cursor& c) {
+    // MKSTREAM would create the user's stream with no TTL, and the producers' entries would
+    // then live in a key this tool made: the group waits for the stream instead (as tail -F
+    // waits for a file). XREAD BLOCK on `$` wakes at its first XADD; EXISTS also sees a stream
+    // someone created empty.
+    bool waited = false;
+    while (call(c.stream, {"EXISTS", c.stream}).integer() == 0) {
+        if (!opts_.follow) {
+            ev_.notice(
+                fmt::format("stream {} does not exist: nothing to read, and no group "
+                            "created (--create-group does not create streams)",
+                            c.stream));
+            c.done = c.absent = true;
+            return StreamWait::Missing;
+        }
+        if (!waited) {
+            ev_.notice(
+                fmt::format("stream {} does not exist yet; waiting for it to be created "
+                            "(--create-group does not create streams)",
+                            c.stream));
+        }
+        waited = true;
+        Connection& conn = client_.connection_for_key(c.stream);
+        conn.append(
+            {"XREAD", "BLOCK", std::to_string(opts_.block.count()), "STREAMS", c.stream, "$"});
+        ev_.flush();
+        conn.flush();
+        read(conn, true);
+    }
+    if (!waited) return StreamWait::Present;
+    ev_.notice(fmt::format("stream {} has appeared; creating group {}", c.stream, opts_.group));
+    return StreamWait::Appeared;
+}
+
 void StreamTail::create_groups() {
     for (auto& c : cur_) {
+        StreamWait found = wait_for_stream(c);
+        if (found == StreamWait::Missing) continue;
         std::string start = "$";
-        if (opts_.from) {
-            using K = FromSpec::Kind;
+        using K = FromSpec::Kind;
+        if (found == StreamWait::Appeared && (!opts_.from || opts_.from->kind == K::New)) {
+            start = "0";  // every entry of a stream that appeared while we waited is new
+        } else if (opts_.from) {
             // XGROUP CREATE takes the last id already delivered: one before the first to print.
             start = opts_.from->kind == K::Beginning ? "0"
                     : opts_.from->kind == K::New     ? "$"
                                                      : resolve_start(*opts_.from, c.stream).str();
         }
         try {
-            call(c.stream, {"XGROUP", "CREATE", c.stream, opts_.group, start, "MKSTREAM"});
+            call(c.stream, {"XGROUP", "CREATE", c.stream, opts_.group, start});
         } catch (const ReplyError& e) {
             if (e.kind() != ErrorKind::BusyGroup) throw;
             if (opts_.from && !groups_created_) {
@@ -65,7 +103,9 @@ std::optional<TailEnd> StreamTail::drain_pending() {
     // from 0 at start (a previous run's unacked entries), from the last printed id after a
     // reconnect (entries whose reply was lost with the connection).
     std::vector<Cursor*> active;
-    for (auto& c : cur_) active.push_back(&c);
+    for (auto& c : cur_) {
+        if (!c.absent) active.push_back(&c);
+    }
     while (!active.empty()) {
         if (stop_.requested()) return TailEnd::Stopped;
         if (!want_more()) return TailEnd::CountReached;
@@ -89,6 +129,7 @@ std::optional<TailEnd> StreamTail::drain_pending() {
 std::optional<TailEnd> StreamTail::claim_idle() {
     std::string idle = std::to_string(opts_.claim_idle->count());
     for (auto& c : cur_) {
+        if (c.absent) continue;
         std::string start = "0-0";
         do {
             if (stop_.requested()) return TailEnd::Stopped;

@@ -115,6 +115,9 @@ TEST_CASE("every subcommand's writes leave only keys with a TTL") {
     // stream: a consumer group is not a key; the stream is the user's
     ok(server, {"stream", "tail", "orders", "--group", "billing", "--consumer", "w1",
                 "--create-group", "--from", "0"});
+    // --create-group on a stream that does not exist creates no stream (no MKSTREAM)
+    ok(server,
+       {"stream", "tail", "not-yet", "--group", "billing", "--consumer", "w1", "--create-group"});
 
     // expire gives the user's legacy key a TTL and writes no key of its own
     ok(server, {"expire", "--match", "legacy:*", "--ttl", "1d"});

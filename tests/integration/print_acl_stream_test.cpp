@@ -92,9 +92,23 @@ TEST_CASE("stream tail --group --print-acl covers --create-group, --claim-idle a
         printed_acl({"stream", "tail", "s", "--group", "g", "--consumer", "c", "--ack"});
     CHECK(printed.find(" ~s") != std::string::npos);  // XREADGROUP writes: not read-only
     CHECK(printed.find("%R~") == std::string::npos);
+    auto waiting_in_xread = [&] {
+        std::string clients(c.command({"CLIENT", "LIST"}).str());
+        return clients.find("cmd=xread ") != std::string::npos;
+    };
     auto ops = [&](const std::string& user) {
-        xadd_n(c, "s", 6);
+        c.command({"DEL", "s"});
         return first_failure({
+            [&] {
+                // A consumer started before its stream exists waits for it (EXISTS, then
+                // XREAD BLOCK), then reads the entry that created it.
+                return expect_lines(
+                    tail_while(server, user,
+                               {"stream", "tail", "s", "-f", "--group", "early", "--consumer", "w",
+                                "--create-group", "--count", "1"},
+                               waiting_in_xread, [&] { xadd_n(c, "s", 6); }),
+                    1);
+            },
             [&] {
                 // A consumer that takes 3 and dies with them pending.
                 return expect_lines(as(server, user,
@@ -114,6 +128,7 @@ TEST_CASE("stream tail --group --print-acl covers --create-group, --claim-idle a
     check_printed_acl(server, c, printed, ops, [&] {
         CHECK(c.command({"XPENDING", "s", "g"})[0].integer() == 0);  // claimed and acked
         CHECK(c.command({"XLEN", "s"}).integer() == 6);
+        CHECK(c.command({"XPENDING", "s", "early"})[0].integer() == 1);  // read, not acked
     });
 }
 

@@ -153,6 +153,41 @@ TEST_CASE("a group with --ack leaves nothing pending") {
     CHECK(r.out.empty());
 }
 
+TEST_CASE("--create-group never creates the stream: without -f it says so, with -f it waits") {
+    RedisServer server;
+    Connection c = server.connect();
+    // Without -f: nothing to read, no key written (MKSTREAM would leave one with no TTL).
+    auto r = run_cli(
+        server, {"stream", "tail", "new", "--group", "g", "--consumer", "c1", "--create-group"});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.empty());
+    CHECK(r.err.find("stream new does not exist") != std::string::npos);
+    CHECK(c.command({"EXISTS", "new"}).integer() == 0);
+
+    // With -f: it waits; the entry that creates the stream is the first one printed, as the
+    // group starts at 0 once the stream appears.
+    auto fut = tail_async(server, {"stream", "tail", "new", "-f", "--group", "g", "--consumer",
+                                   "c1", "--create-group", "--count", "3", "--format", "{id}\\n"});
+    REQUIRE(wait_until([&] { return blocked_in(c, "xread") == 1; }));
+    CHECK(c.command({"EXISTS", "new"}).integer() == 0);
+    auto ids = xadd_n(c, "new", 3);
+    auto tail = fut.get();
+    INFO("stderr: " << tail.err);
+    CHECK(tail.exit_code == 0);
+    CHECK(lines(tail.out) == ids);
+    CHECK(tail.err.find("waiting for it to be created") != std::string::npos);
+    Reply groups = c.command({"XINFO", "GROUPS", "new"});
+    REQUIRE(groups.size() == 1);
+    CHECK(c.command({"XPENDING", "new", "g"})[0].integer() == 3);  // read, not acked
+
+    // A stream created empty by someone else's MKSTREAM is found too.
+    c.command({"XGROUP", "CREATE", "empty", "other", "$", "MKSTREAM"});
+    auto empty = run_cli(
+        server, {"stream", "tail", "empty", "--group", "g", "--consumer", "c1", "--create-group"});
+    CHECK(empty.exit_code == 0);
+    CHECK(c.command({"XINFO", "GROUPS", "empty"}).size() == 2);
+}
+
 TEST_CASE("a restarted consumer first gets its own pending entries") {
     RedisServer server;
     Connection c = server.connect();
