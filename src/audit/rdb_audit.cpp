@@ -188,6 +188,7 @@ AuditReport run_jobs(std::deque<SnapshotJob>& jobs, const RdbAuditOptions& o, co
         n.estimate = job.estimate;
         report.complete = report.complete && n.complete;
         report.tally.merge(job.tally);
+        n.tally = std::move(job.tally);  // this node's share, for the per-node report
         report.keys_usage.merge(job.keys_usage);
         report.estimate.keys += job.estimate.keys;
         report.estimate.expires += job.estimate.expires;

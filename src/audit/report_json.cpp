@@ -347,21 +347,33 @@ nlohmann::json audit_json(const AuditReport& r, const std::vector<CheckOutcome>&
     }
     j["nodes"] = json::array();
     for (const auto& n : r.nodes) {
-        j["nodes"].push_back({{"address", n.address},
-                              {"source", n.source},
-                              {"complete", n.complete},
-                              {"error", n.error.empty() ? json(nullptr) : json(n.error)},
-                              {"keys_scanned", n.keys_scanned},
-                              {"duplicates_skipped", n.duplicates},
-                              {"keys_vanished", n.vanished},
-                              {"scan_calls", n.scan_calls},
-                              {"estimate_keys", n.estimate.keys},
-                              {"estimate_expires", n.estimate.expires},
-                              {"longest_call_ms", n.longest_call.count()},
-                              {"duration_ms", n.duration.count()},
-                              {"server_version", n.server_version},
-                              {"run_id", n.run_id},
-                              {"keys_command_calls", n.keys_command_calls}});
+        json node({{"address", n.address},
+                   {"source", n.source},
+                   {"complete", n.complete},
+                   {"error", n.error.empty() ? json(nullptr) : json(n.error)},
+                   {"keys_scanned", n.keys_scanned},
+                   {"duplicates_skipped", n.duplicates},
+                   {"keys_vanished", n.vanished},
+                   {"scan_calls", n.scan_calls},
+                   {"estimate_keys", n.estimate.keys},
+                   {"estimate_expires", n.estimate.expires},
+                   {"longest_call_ms", n.longest_call.count()},
+                   {"duration_ms", n.duration.count()},
+                   {"server_version", n.server_version},
+                   {"run_id", n.run_id},
+                   {"keys_command_calls", n.keys_command_calls}});
+        // On a cluster, each node's share of the merged findings, in the same shapes.
+        if (r.server.cluster && n.tally) {
+            const KeyspaceTally& nt = *n.tally;
+            node["no_ttl"] = no_ttl_json(nt, nullptr);
+            node["big_keys_count"] = nt.big;
+            node["types"] = json::object();
+            for (const auto& [type, count] : nt.types) node["types"][type] = count;
+            node["total_bytes"] = nt.total_bytes;
+            node["patterns"] = pattern_rows_json(pattern_rows(nt.patterns), idle);
+            if (nt.policy) node["policy"] = policy_json(*nt.policy);
+        }
+        j["nodes"].push_back(std::move(node));
     }
     j["notes"] = r.notes;
     if (base) {

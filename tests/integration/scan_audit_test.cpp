@@ -417,4 +417,31 @@ TEST_CASE("on a cluster every master is walked in parallel and merged, with a pe
         sum += node["keys_scanned"].get<uint64_t>();
     }
     CHECK(sum == kWithTtl + kNoTtl);
+    // Per node, the findings in the merged report's shapes: each node's share of the no-TTL
+    // carts is exactly the carts that node holds.
+    uint64_t carts = 0;
+    for (const json& node : j["nodes"]) {
+        uint64_t held = 0;
+        for (size_t i = 0; i < cluster.size(); ++i) {
+            if (node["address"] != cluster.address(i).display()) continue;
+            Connection c = cluster.node(i).connect();
+            std::string cursor = "0";
+            do {
+                Reply page = c.command({"SCAN", cursor, "MATCH", "cart:*", "COUNT", "1000"});
+                cursor = std::string(page[0].str());
+                held += page[1].size();
+            } while (cursor != "0");
+        }
+        CAPTURE(node["address"]);
+        CHECK(node["no_ttl"]["count"] == held);
+        CHECK(pattern_keys(node, "cart:*") == held);
+        CHECK(node["types"]["hash"] == held);
+        uint64_t profiles = 0;
+        for (const json& p : node["patterns"]) {
+            if (p["pattern"] == "user:*:profile") profiles = p["keys"].get<uint64_t>();
+        }
+        CHECK(profiles + held == node["keys_scanned"].get<uint64_t>());
+        carts += held;
+    }
+    CHECK(carts == kNoTtl);
 }
