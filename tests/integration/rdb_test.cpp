@@ -257,6 +257,40 @@ TEST_CASE("the idle times and LFU counters a snapshot carries are reported") {
     }
 }
 
+TEST_CASE("a module value a real server wrote is passed over, typed module:NAME, and counted") {
+    // tests/integration/module: a data type of its own, saved as an unsigned and a string.
+    RedisServer server({"--loadmodule", REDIS_OPS_TEST_MODULE, "--rdbcompression", "yes"});
+    Connection c = server.connect();
+    c.command({"ROTEST.SET", "mod:small", "1", "short"});
+    // Long and repetitive: the module's string field is LZF-compressed in the file.
+    c.command({"ROTEST.SET", "mod:big", "2", std::string(200'000, 'm')});
+    c.command({"PEXPIRE", "mod:big", std::to_string(kTtlMs)});
+    // Ordinary keys after the module values: the parser must have found the end of each one.
+    c.command({"SET", "plain", "v"});
+    c.command({"HSET", "hash", "a", "1"});
+    c.command({"SAVE"});
+    json j = audit({"scan-audit", "--rdb", dump_path(server)});
+    CHECK(j["keys_scanned"] == c.command({"DBSIZE"}).integer());
+    CHECK(j["types"]["module:rotestty1"] == 2);
+    CHECK(j["types"]["string"] == 1);
+    CHECK(j["types"]["hash"] == 1);
+    CHECK(j["no_ttl"]["count"] == 3);  // mod:small, plain, hash
+    CHECK(j["rdb"]["checksum_verified"] == true);
+    // The big value's size is its serialized (compressed) size: far below its 200 kB.
+    bool big_seen = false;
+    for (const auto& k : j["top_keys"]) {
+        if (k["key"] != "mod:big") continue;
+        big_seen = true;
+        CHECK(k["type"] == "module:rotestty1");
+        CHECK(k["bytes"].get<uint64_t>() < 20'000);
+    }
+    CHECK(big_seen);
+    // Streamed from the server: the same.
+    json sync = audit({"-p", std::to_string(server.port()), "scan-audit", "--rdb-sync"});
+    CHECK(sync["types"] == j["types"]);
+    CHECK(sync["no_ttl"]["count"] == 3);
+}
+
 TEST_CASE("--rdb-sync streams the snapshot over replication and audits it like the file") {
     RedisServer server(kCompactConfig);
     load_every_encoding(server);
