@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include "util/errors.hpp"
@@ -36,9 +37,10 @@ std::string follow_links(const std::string& given) {
         if (::lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return path;
         std::vector<char> buf(PATH_MAX + 1);
         ssize_t n = ::readlink(path.c_str(), buf.data(), buf.size());
-        if (n < 0 || static_cast<size_t>(n) >= buf.size()) return path;  // open() will say why
+        if (n <= 0 || static_cast<size_t>(n) >= buf.size()) return path;  // open() will say why
         std::string target(buf.data(), static_cast<size_t>(n));
-        path = target.front() == '/' ? target : directory_of(path) + "/" + target;
+        if (target.front() != '/') target.insert(0, directory_of(path) + "/");
+        path = std::move(target);
     }
     throw OutputError("cannot write output: " + given + ": " + std::strerror(ELOOP), ELOOP);
 }
