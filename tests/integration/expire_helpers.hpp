@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -38,10 +39,17 @@ inline long long server_ms(Connection& c) {
     return t[0].integer() * 1000 + t[1].integer() / 1000;
 }
 
-inline std::vector<json> read_log(const std::string& path) {
+/// The records of an undo log. A write cut short by a full disk leaves its last line torn (no
+/// '\n'): with `torn_ok` that line is dropped, as `expire --undo` drops it.
+inline std::vector<json> read_log(const std::string& path, bool torn_ok = false) {
     std::vector<json> out;
     std::ifstream in(path);
-    for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
+    std::stringstream all;
+    all << in.rdbuf();
+    std::string text = all.str();
+    if (torn_ok && !text.empty() && text.back() != '\n') text.erase(text.rfind('\n') + 1);
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) out.push_back(json::parse(line));
     return out;
 }
 

@@ -391,6 +391,42 @@ TEST_CASE("a server killed mid-run exits 3 and leaves a consistent undo log") {
     CHECK(as_logged == changed_keys);  // nothing changed without a line
 }
 
+TEST_CASE("an undo log that fills its disk mid-run exits 74; no key changed without its line") {
+    RedisServer server;
+    Connection c = server.connect();
+    load(c, "d:", 3000);
+    TempDir dir;
+    std::string small = dir.path() + "/small";
+    SmallMount mount(small, "size=16k");  // room for about a hundred undo lines, not 3000
+    if (!mount.mounted()) {
+        MESSAGE("cannot mount a tmpfs (not root?): the full-disk case is not run");
+        return;
+    }
+    std::string log = small + "/d.undo";
+    CliResult r = run_cli(server, {"expire", "--json", "--match", "d:*", "--ttl", "1h", "--count",
+                                   "50", "--undo-log", log});
+    INFO("stderr: " << r.err);
+    CHECK(r.exit_code == 74);
+    CHECK(r.err.find("No space left on device") != std::string::npos);
+    auto lines = read_log(log, true);
+    CHECK(lines.size() < 3000);
+    std::set<std::string> logged;
+    for (const auto& l : lines) logged.insert(l["key"].get<std::string>());
+    uint64_t changed = 0;
+    for (int i = 0; i < 3000; ++i) {
+        std::string k = "d:" + std::to_string(i);
+        if (expiretime(c, k) == -1) continue;
+        ++changed;
+        CHECK_MESSAGE(logged.count(k) == 1, k << " has a TTL but no undo line");
+    }
+    CHECK(changed > 0);     // it had started
+    CHECK(changed < 3000);  // and it stopped
+    // The log it did write undoes exactly what was changed.
+    CliResult undo = run_cli(server, {"expire", "--undo", log});
+    CHECK(undo.exit_code == 0);
+    for (int i = 0; i < 3000; ++i) CHECK(expiretime(c, "d:" + std::to_string(i)) == -1);
+}
+
 TEST_CASE("Ctrl-C finishes the page in flight and exits 130") {
     RedisServer server;
     Connection c = server.connect();

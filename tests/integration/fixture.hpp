@@ -28,6 +28,23 @@ class TempDir {
     std::string path_;
 };
 
+/// A tmpfs of a given size (mount options "size=64k", …) on `dir` for one test, unmounted by
+/// RAII: a full or read-only disk on demand. Mounting needs root (as in CI); a test checks
+/// mounted() and says what it does instead.
+class SmallMount {
+  public:
+    SmallMount(const std::string& dir, const std::string& options);
+    ~SmallMount();
+    SmallMount(const SmallMount&) = delete;
+    SmallMount& operator=(const SmallMount&) = delete;
+    bool mounted() const { return mounted_; }
+    bool remount_read_only();
+
+  private:
+    std::string dir_;
+    bool mounted_ = false;
+};
+
 /// A TCP port nobody listens on now (and whose cluster bus port, +10000, is free too).
 int free_port();
 

@@ -2,7 +2,6 @@
 // Prometheus exposition checked by promtool and against the JSON report, the JSON header
 // fields, and the HTML page's escaping and size.
 #include <doctest/doctest.h>
-#include <sys/mount.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -133,26 +132,6 @@ void check_matches_json(const std::vector<Sample>& prom, const json& j) {
     }
     CHECK(sum == j["no_ttl"]["count"].get<double>());
 }
-
-/// A tmpfs mounted for one test (we are root in CI); unmounted and removed by RAII.
-class SmallMount {
-  public:
-    SmallMount(const std::string& dir, const std::string& options) : dir_(dir) {
-        fs::create_directories(dir_);
-        mounted_ = ::mount("tmpfs", dir_.c_str(), "tmpfs", 0, options.c_str()) == 0;
-    }
-    ~SmallMount() {
-        if (mounted_) ::umount2(dir_.c_str(), MNT_DETACH);
-    }
-    bool mounted() const { return mounted_; }
-    void remount_read_only() {
-        REQUIRE(::mount("tmpfs", dir_.c_str(), "tmpfs", MS_REMOUNT | MS_RDONLY, nullptr) == 0);
-    }
-
-  private:
-    std::string dir_;
-    bool mounted_ = false;
-};
 
 }  // namespace
 
@@ -328,7 +307,7 @@ TEST_CASE("--output into a read-only directory exits 74 before the walk, the old
     fs::path file = fs::path(ro) / "audit.prom";
     spit(file, "old report\n");
     if (mount.mounted())
-        mount.remount_read_only();
+        REQUIRE(mount.remount_read_only());
     else
         fs::permissions(ro, fs::perms::owner_read | fs::perms::owner_exec);
     if (!mount.mounted() && ::geteuid() == 0) {
