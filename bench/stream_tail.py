@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Benchmark: `redis-ops stream tail s --from 0 --format json` against
 `redis-cli --raw XRANGE s - +`, both into /dev/null, on the same stream in the same run.
 
