@@ -211,8 +211,7 @@ TEST_CASE("pubsub tail --print-acl names the channels, patterns and sharded chan
         CHECK(printed.find("+" + m.command + " +ping " + m.rule + "\n") != std::string::npos);
         // A quiet subscription is PINGed after --keepalive: the messages are published only
         // once a PING has been answered (or refused, which ends the tail).
-        args.insert(args.end(),
-                    {"--count", "2", "--format", "{message}\\n", "--keepalive", "100ms"});
+        args.insert(args.end(), {"--count", "2", "--format", "{message}\\n", "--keepalive", "1s"});
         auto pinged = [&] {
             std::string stats(c.command({"INFO", "commandstats"}).str());
             return stats.find("cmdstat_ping:") != std::string::npos;
