@@ -9,6 +9,9 @@ packages=(g++ cmake make pkg-config libhiredis-dev libcli11-dev libfmt-dev docte
           clang-14 libclang-rt-14-dev clang-format clang-tidy
           groff-base zsh fish time
           chromium prometheus)  # the HTML report's browser test; promtool checks --format prometheus
+# Node.js and npm run the browser test (playwright-core, pinned to a release that supports
+# Debian's Node 18). A machine that already has npm (another Node.js) keeps it.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -49,7 +52,7 @@ if command -v npm >/dev/null 2>&1; then
     npm ci --prefix tests/browser --no-audit --no-fund >/dev/null
   fi
 else
-  echo "bootstrap: npm not found: the browser test (ctest -L browser) cannot run" >&2
+  echo "bootstrap: npm did not install: the browser test (ctest -L browser) cannot run" >&2
 fi
 
 build=${1:-build}
