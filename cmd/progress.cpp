@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <memory>
 
 #include "context.hpp"
 #include "util/units.hpp"
@@ -35,11 +34,11 @@ std::string progress_line(std::string_view label, uint64_t done, std::optional<u
 std::function<void(uint64_t)> walk_progress(Context& ctx, std::string label) {
     if (!ctx.style().err_tty) return {};
     auto started = std::chrono::steady_clock::now();
-    auto last = std::make_shared<std::chrono::steady_clock::time_point>();
-    return [&ctx, label = std::move(label), started, last](uint64_t keys) {
+    return [&ctx, label = std::move(label), started,
+            last = std::chrono::steady_clock::time_point{}](uint64_t keys) mutable {
         auto now = std::chrono::steady_clock::now();
-        if (now - *last < std::chrono::milliseconds(200)) return;
-        *last = now;
+        if (now - last < std::chrono::milliseconds(200)) return;
+        last = now;
         double secs = std::chrono::duration<double>(now - started).count();
         ctx.err("\r\x1b[K" + progress_line(label, keys, std::nullopt, std::nullopt, secs));
     };

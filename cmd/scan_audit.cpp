@@ -33,7 +33,7 @@ struct ScanAuditFlags {
     std::string rdb;        // --rdb FILE|-
     bool rdb_sync = false;  // --rdb-sync
     bool db_given = false;  // -n (or a URL's /db) picks one db of a snapshot
-    std::string live_flag;  // a flag given that only a live walk has (--rate, --count)
+    std::string live_flag;  // a flag given that only a live walk has (--rate, --count, --replica)
     std::string output;     // --output FILE: replaced atomically
     std::string idle_over;  // --idle-over D (implies --idle; default 30d)
     std::string baseline;   // --baseline FILE: an earlier --format json report
@@ -57,7 +57,6 @@ AuditReport run_chosen_audit(Context& ctx, ScanAuditFlags& f, const AuditTick& t
     if (f.rdb.empty() && !f.rdb_sync) return run_audit(ctx.client(), f.audit, tick);
     if (!f.rdb.empty() && f.rdb_sync) throw UsageError("--rdb and --rdb-sync exclude each other");
     // A snapshot costs the server no SCAN to throttle or page: these would silently do nothing.
-    if (f.audit.replica) f.live_flag = "--replica";
     if (!f.live_flag.empty())
         throw UsageError(f.live_flag + " applies to live walks, not to --rdb/--rdb-sync");
     RdbAuditOptions o{f.audit, std::nullopt};
@@ -249,7 +248,10 @@ void setup_scan_audit(CLI::App& app, Context& ctx) {
     sub->add_flag("--rdb-sync", f->rdb_sync,
                   "Stream a snapshot from each master over replication and audit it");
     sub->callback([&app, &ctx, f, format, rate, count] {
-        f->live_flag = rate->count() ? "--rate" : count->count() ? "--count" : "";
+        f->live_flag = rate->count()      ? "--rate"
+                       : count->count()   ? "--count"
+                       : f->audit.replica ? "--replica"
+                                          : "";
         f->db_given =
             app.count("--db") > 0 || (!ctx.global.url.empty() && ctx.connection_options().db != 0);
         ctx.action = [&ctx, f, format]() -> int {
